@@ -1,0 +1,192 @@
+"""Finding flows: the bundled ones, the person's own, and the overlays that change them.
+
+A flows folder holds ``*.yaml`` flow files, ``contacts.yaml`` (help desks, defined
+once and referred to by id) and ``overlays/*.yaml``. The bundled folder ships inside
+the installed package; in a source checkout it is the top-level ``flows/``. Folders
+named later (the person's config folder, then ``EPOC_WIZARD_FLOWS``) may add flows,
+contacts and overlays, and replace bundled ones with the same id.
+
+An overlay is how a state adds or replaces steps of a base flow. Its steps are
+placed into the base flow with the overlay's condition (for example "the state is
+CA"), so one flow serves every state and ``flows show`` can say which steps are
+whose.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from epoc_wizard.crosscheck import Locator, PlacedStep, cross_check
+from epoc_wizard.errors import FlowError
+from epoc_wizard.loader import Located, read, validate
+from epoc_wizard.model import (
+    Condition,
+    Contact,
+    ContactsFile,
+    Flow,
+    FlowFile,
+    OverlayFile,
+    Step,
+)
+
+BUNDLED = "bundled_flows"
+
+
+def bundled_dir() -> Path:
+    """The flows shipped with the program (inside the wheel, or the source tree's)."""
+    here = Path(__file__).resolve().parent
+    installed = here / BUNDLED
+    return installed if installed.is_dir() else here.parents[1] / "flows"
+
+
+def flow_dirs() -> list[Path]:
+    dirs = [bundled_dir()]
+    from platformdirs import user_config_dir
+
+    dirs.append(Path(user_config_dir("epoc-wizard")) / "flows")
+    extra = os.environ.get("EPOC_WIZARD_FLOWS")
+    if extra:
+        dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    return [d for d in dirs if d.is_dir()]
+
+
+@dataclass
+class _Parsed:
+    flows: dict[str, tuple[FlowFile, Located]] = field(default_factory=dict)
+    overlays: dict[str, tuple[OverlayFile, Located]] = field(default_factory=dict)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Catalog:
+    flows: dict[str, Flow]
+    contacts: dict[str, Contact]
+
+    def get(self, flow_id: str) -> Flow:
+        try:
+            return self.flows[flow_id]
+        except KeyError:
+            from epoc_wizard.errors import UsageError
+
+            raise UsageError(f"There is no flow called '{flow_id}'. Known flows: "
+                             f"{', '.join(sorted(self.flows))}. "
+                             "Run 'epoc-wizard flows list' to see them.") from None
+
+
+def load_catalog(dirs: list[Path] | None = None) -> Catalog:
+    """Load every flow in these folders, or raise FlowError listing every problem."""
+    parsed = _Parsed()
+    for d in dirs if dirs is not None else flow_dirs():
+        files = sorted(d.glob("*.yaml")) + sorted((d / "overlays").glob("*.yaml"))
+        for path in files:
+            _parse_into(parsed, path)
+    catalog = _compose(parsed)
+    if parsed.problems:
+        raise FlowError(parsed.problems)
+    return catalog
+
+
+def check_files(paths: list[Path]) -> list[str]:
+    """Lint flow files someone wrote, against the bundled contacts and flows."""
+    parsed = _Parsed()
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        _parse_into(parsed, path)
+    base_problems = list(parsed.problems)
+    for path in paths:
+        if path.is_dir():
+            for p in sorted(path.glob("*.yaml")) + sorted((path / "overlays").glob("*.yaml")):
+                _parse_into(parsed, p)
+        else:
+            _parse_into(parsed, path)
+    _compose(parsed)
+    return [p for p in parsed.problems if p not in base_problems]
+
+
+def _parse_into(parsed: _Parsed, path: Path) -> None:
+    try:
+        doc = read(path)
+        data = doc.data
+        if isinstance(data, dict) and "overlay" in data:
+            overlay = validate(doc, OverlayFile)
+            parsed.overlays[overlay.overlay] = (overlay, doc)
+        elif isinstance(data, dict) and set(data) == {"contacts"}:
+            for c in validate(doc, ContactsFile).contacts:
+                parsed.contacts[c.id] = c
+        else:
+            flow = validate(doc, FlowFile)
+            parsed.flows[flow.id] = (flow, doc)
+    except FlowError as exc:
+        parsed.problems += exc.problems
+
+
+def _compose(parsed: _Parsed) -> Catalog:
+    flows: dict[str, Flow] = {}
+    for flow_id, (ff, doc) in parsed.flows.items():
+        placed: list[PlacedStep] = [
+            (s, doc.locator(("steps", i))) for i, s in enumerate(ff.steps)]
+        contact_refs = [(c, doc.at(("contacts", i))) for i, c in enumerate(ff.contacts)]
+        applied = []
+        for oid, (ov, odoc) in parsed.overlays.items():
+            if ov.base == flow_id:
+                placed = _apply_overlay(ov, odoc, placed, parsed.problems)
+                contact_refs += [(c, odoc.at(("contacts", i))) for i, c in enumerate(ov.contacts)]
+                applied.append(oid)
+        problems = cross_check(placed, parsed.contacts, contact_refs)
+        if ff.retired and ff.retired.replacement not in parsed.flows:
+            problems.append(f"{doc.at(('retired', 'replacement'))}: the replacement flow "
+                            f"'{ff.retired.replacement}' does not exist")
+        parsed.problems += problems
+        contacts = ff.contacts + [c for o in applied for c in parsed.overlays[o][0].contacts]
+        flows[flow_id] = Flow(
+            id=ff.id, version=ff.version, title=ff.title, summary=ff.summary,
+            audience=ff.audience, retired=ff.retired, contacts=list(dict.fromkeys(contacts)),
+            steps=[s for s, _ in placed], overlays=applied,
+            contact_book=parsed.contacts, path=doc.name)
+    for oid, (ov, odoc) in parsed.overlays.items():
+        if ov.base not in parsed.flows:
+            parsed.problems.append(f"{odoc.at(('base',))}: overlay '{oid}' changes flow "
+                                   f"'{ov.base}', which does not exist; expected one of "
+                                   f"{', '.join(sorted(parsed.flows))}")
+    return Catalog(flows=flows, contacts=parsed.contacts)
+
+
+def _guarded(step: Step, cond: Condition) -> Step:
+    when = cond if step.when is None else Condition(all=[cond, step.when])
+    return step.model_copy(update={"when": when})
+
+
+def _apply_overlay(ov: OverlayFile, doc: Located, placed: list[PlacedStep],
+                   problems: list[str]) -> list[PlacedStep]:
+    out = list(placed)
+
+    def index_of(step_id: str, where: str) -> int | None:
+        for i, (s, _) in enumerate(out):
+            if s.id == step_id:
+                return i
+        problems.append(f"{where}: overlay '{ov.overlay}' names step '{step_id}', which is "
+                        f"not in flow '{ov.base}'")
+        return None
+
+    for r_i, rep in enumerate(ov.replace):
+        i = index_of(rep.step, doc.at(("replace", r_i, "step")))
+        if i is None:
+            continue
+        old, old_loc = out[i]
+        new_loc: Locator = doc.locator(("replace", r_i, "by"))
+        out[i:i + 1] = [(_guarded(old, Condition(not_=ov.when)), old_loc),
+                        (_guarded(rep.by, ov.when), new_loc)]
+    for p_i, place in enumerate(ov.add):
+        anchor = place.after or place.before
+        assert anchor is not None
+        key = "after" if place.after else "before"
+        i = index_of(anchor, doc.at(("add", p_i, key)))
+        if i is None:
+            continue
+        at = i + 1 if place.after else i
+        new = [(_guarded(s, ov.when), doc.locator(("add", p_i, "steps", j)))
+               for j, s in enumerate(place.steps)]
+        out[at:at] = new
+    return out

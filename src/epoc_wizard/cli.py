@@ -1,0 +1,259 @@
+"""The command line (Typer): parse the words, call one function, turn errors into exit codes.
+
+No wizard logic lives here. Heavy modules are imported inside each command, so
+``--help`` stays quick; ``status`` and ``--version`` do not even come here (see
+``entry.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from epoc_wizard import __version__
+from epoc_wizard.errors import Interrupted, WizardError
+
+app = typer.Typer(
+    name="epoc-wizard",
+    help="A step-by-step guide through CMS accounts: CMSNet, legacy ePOC, HARP + iQIES, "
+    "and CMSzONE for assisters. Progress is saved after every answer.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+flows_app = typer.Typer(help="List, show and check flow files.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(flows_app, name="flows")
+
+AnswersOpt = Annotated[Path | None, typer.Option(
+    "--answers", help="Answer from a YAML or JSON file instead of the keyboard.",
+    dir_okay=False)]
+FacilityOpt = Annotated[str | None, typer.Option(
+    "--facility", help="The facility's CCN (6 characters), to keep facilities apart.")]
+PlainOpt = Annotated[bool, typer.Option(
+    "--plain", help="Numbered choices and no colour, for screen readers (also NO_COLOR).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"epoc-wizard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """A step-by-step guide through CMS accounts."""
+
+
+def _interrupted(journey_hint: str = "") -> NoReturn:
+    print("\nStopped. Everything you answered is saved. To continue, run: "
+          f"epoc-wizard resume{journey_hint}", file=sys.stderr)
+    raise typer.Exit(130)
+
+
+def _journey_run(fn_name: str, answers: Path | None, plain: bool, *args: object) -> None:
+    from epoc_wizard import commands
+
+    ctx = commands.make_context(answers, plain)
+    try:
+        getattr(commands, fn_name)(ctx, *args)
+    except Interrupted:
+        _interrupted()
+
+
+@app.command()
+def start(
+    flow: Annotated[str | None, typer.Argument(
+        help="The flow to follow (see 'epoc-wizard flows list'); omit to choose.")] = None,
+    facility: FacilityOpt = None,
+    answers: AnswersOpt = None,
+    plain: PlainOpt = False,
+) -> None:
+    """Start a new journey (or offer to continue the same one)."""
+    from epoc_wizard.commands import normalize_facility
+
+    _journey_run("start", answers, plain, flow, normalize_facility(facility))
+
+
+@app.command()
+def resume(
+    journey: Annotated[str | None, typer.Argument(
+        help="The journey id (see 'epoc-wizard status'); omit for the most recent.")] = None,
+    facility: FacilityOpt = None,
+    answers: AnswersOpt = None,
+    plain: PlainOpt = False,
+) -> None:
+    """Continue a journey where you stopped."""
+    from epoc_wizard.commands import normalize_facility
+
+    _journey_run("resume", answers, plain, journey, normalize_facility(facility))
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    facility: FacilityOpt = None,
+) -> None:
+    """Show where every journey stands: progress, next step, waits."""
+    from epoc_wizard.status import main as status_main
+
+    raise typer.Exit(status_main(as_json, facility))
+
+
+@app.command()
+def reset(
+    journey: Annotated[str, typer.Argument(help="The journey id to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete one journey's saved progress."""
+    from epoc_wizard.store import Store
+
+    store = Store()
+    store.load(journey)  # a clear error when it does not exist
+    if not yes:
+        if not sys.stdin.isatty():
+            raise WizardError("Add --yes to delete without a terminal to confirm in.")
+        if not typer.confirm(f"Delete the saved progress of {journey}? This cannot be undone"):
+            print("Nothing was deleted.")
+            raise typer.Exit(1)
+    store.delete(journey)
+    print(f"Deleted {journey}.")
+
+
+@app.command()
+def contacts(
+    flow: Annotated[str | None, typer.Argument(help="Only the contacts of this flow.")] = None,
+) -> None:
+    """List the help desks: phone, e-mail, postal address."""
+    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.ui.show import contact_lines
+
+    catalog = load_catalog()
+    if flow:
+        f = catalog.get(flow)
+        ids = list(dict.fromkeys(f.contacts + [i for s in f.steps for i in
+                                               (s.contact, s.wait and s.wait.contact) if i]))
+        chosen = [catalog.contacts[i] for i in ids]
+    else:
+        chosen = sorted(catalog.contacts.values(), key=lambda c: c.name)
+    for c in chosen:
+        print("\n".join(contact_lines(c)))
+        print(f"  (Source: {c.source.doc}, {c.source.where})\n")
+
+
+@app.command()
+def check(
+    kind: Annotated[str, typer.Argument(help="What the value is: ccn, ptan, state, zip, "
+                                        "email, phone, epoc_user_id, activation_key, ...")],
+    value: Annotated[str, typer.Argument(help="The value to check.")],
+    state: Annotated[str | None, typer.Option("--state", help="The facility's state, "
+                                              "for ccn and zip.")] = None,
+) -> None:
+    """Check a value before you type it into a CMS portal (exit 0 if fine, 1 if not)."""
+    from epoc_wizard.checks import CHECKS, run_check
+
+    key = kind.lower().replace("-", "_")
+    if key not in CHECKS:
+        raise WizardError(f"'{kind}' is not a kind of value this can check. Try one of: "
+                          f"{', '.join(sorted(CHECKS))}.", exit_code=2)
+    result = run_check(key, value, state=state)
+    shown = "" if key == "activation_key" else f": {result.value}"
+    print(f"OK{shown}" if result.ok else result.message)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@flows_app.command("list")
+def flows_list() -> None:
+    """Every path the wizard knows, with its status."""
+    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.outline import flow_status
+
+    for f in load_catalog().flows.values():
+        print(f"{f.id:<16} {flow_status(f):<40} {f.title}")
+        print(f"{'':<16} {f.summary}")
+
+
+@flows_app.command("show")
+def flows_show(flow: Annotated[str, typer.Argument(help="The flow id.")]) -> None:
+    """The steps of a flow as a readable outline."""
+    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.outline import outline
+
+    print(outline(load_catalog().get(flow)))
+
+
+@flows_app.command("check")
+def flows_check(paths: Annotated[list[Path], typer.Argument(
+        help="Flow files or folders to check.")]) -> None:
+    """Check flow files someone wrote; every problem as file:line."""
+    from epoc_wizard.catalog import check_files
+
+    problems = check_files(paths)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
+        raise typer.Exit(1)
+    print(f"OK: {len(paths)} path{'s' if len(paths) != 1 else ''} checked, no problems.")
+
+
+@flows_app.command("schema")
+def flows_schema() -> None:
+    """Print the JSON Schema of flow files, for editors."""
+    import json
+
+    from epoc_wizard.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+
+
+def run(args: list[str]) -> NoReturn:
+    """Run the app and map every failure to a sentence and an exit code."""
+    try:
+        app(args=args, prog_name="epoc-wizard", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if show:
+            show()
+        else:
+            _print_err(exc.message)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _print_err("\nStopped. Progress is saved after every answer; run "
+                   "'epoc-wizard resume' to continue.")
+        sys.exit(130)
+    except WizardError as exc:
+        _print_err(exc.message)
+        sys.exit(exc.exit_code)
+    except Interrupted:
+        _print_err("\nStopped. Nothing was changed.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        _print_err("\nStopped. Progress is saved after every answer; run "
+                   "'epoc-wizard resume' to continue.")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        if os.environ.get("EPOC_WIZARD_DEBUG"):
+            raise
+        _print_err(f"Something went wrong inside epoc-wizard ({type(exc).__name__}). Your "
+                   "saved progress is safe. Please report this, with the command you ran; "
+                   "set EPOC_WIZARD_DEBUG=1 to see the details.")
+        sys.exit(70)
+    sys.exit(0)
+
+
+def _print_err(message: str) -> None:
+    print(message, file=sys.stderr)

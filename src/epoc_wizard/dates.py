@@ -1,0 +1,271 @@
+"""Business-day arithmetic for the waits in a CMS sign-up journey.
+
+Why this module exists: several steps end outside the terminal. CMS says to
+"allow two full business days" for login information, an activation-key
+e-mail arrives "within several minutes", a role approval comes by e-mail. The
+wizard records when such a wait started and computes when it is expected to
+end, so ``status`` can tell the person whether to keep waiting or to chase the
+help desk.
+
+Rules, chosen once and kept here:
+
+* A business day is a Monday to Friday that is not a US federal holiday. The
+  holidays come from the ``holidays`` package (never a hand-written list): the
+  default ``public`` category of ``holidays.country_holidays("US")`` with no
+  subdivision, with observed days, which is exactly the eleven federal
+  holidays of 5 U.S.C. 6103 plus their Friday/Monday observed dates. The
+  ``government`` category is deliberately not used: it adds one-off
+  executive-order closures (for example Christmas Eve 2024 and 2025), which are
+  not federal holidays and are not known in advance.
+* Business-day waits are counted on the date in US Eastern time, because the
+  CMS help desks work on Eastern time, and end at 23:59:59 Eastern on the
+  n-th full business day after the day the wait started.
+* Minute and hour waits are elapsed time, so they are exact across a
+  daylight-saving change.
+* Human-readable text uses fixed English day and month names, so the output
+  does not depend on the process locale.
+
+Nothing here reads the clock: every "now" is a parameter, which keeps the
+functions pure and the tests deterministic. The ``holidays`` package is
+imported lazily (it costs tens of milliseconds) because this module sits on
+start-up-sensitive import paths; its calendars are cached per year range.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "CMS_TIMEZONE",
+    "add_business_days",
+    "business_days_between",
+    "describe_wait",
+    "due_after",
+    "format_local",
+    "is_business_day",
+    "is_overdue",
+]
+
+#: The zone in which business days are counted (CMS help desks work on Eastern time).
+CMS_TIMEZONE = ZoneInfo("America/New_York")
+
+#: A business-day wait ends at this wall-clock time, in CMS_TIMEZONE, on its due date.
+_END_OF_BUSINESS_DAY = time(23, 59, 59)
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+# Every calendar year has at least 248 business days (366 days - 106 weekend
+# days - 12 weekday holidays at most), so this many is a safe lower bound.
+_MIN_BUSINESS_DAYS_PER_YEAR = 240
+
+
+@functools.lru_cache(maxsize=32)
+def _federal_holidays(first_year: int, last_year: int) -> frozenset[date]:
+    """US federal holidays, observed dates included, dated in first_year..last_year.
+
+    The library files an observed day under the year it falls in (Friday
+    2021-12-31, observed for New Year's Day 2022, belongs to 2021), so a
+    calendar for a range of years holds every holiday dated inside it.
+    """
+    import holidays  # lazy: costly to import, and only needed for date arithmetic
+
+    calendar = holidays.country_holidays(
+        "US",
+        years=range(first_year, last_year + 1),
+        categories=(holidays.PUBLIC,),
+        observed=True,
+    )
+    return frozenset(d for d in calendar if first_year <= d.year <= last_year)
+
+
+def _require_date(d: date, name: str) -> None:
+    # A datetime is a date subclass but never equals a date, so it would
+    # silently miss every holiday; and which date it means depends on a zone.
+    if isinstance(d, datetime):
+        raise TypeError(
+            f"{name} must be a date, not a datetime; convert it to the zone you mean "
+            "and call .date() first"
+        )
+
+
+def _require_aware(dt: datetime, name: str) -> None:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got naive {dt!r}")
+
+
+def _is_business_day(d: date, federal_holidays: frozenset[date]) -> bool:
+    return d.weekday() < 5 and d not in federal_holidays
+
+
+def is_business_day(d: date) -> bool:
+    """True if d is a Monday to Friday that is not a US federal holiday (observed)."""
+    _require_date(d, "d")
+    return _is_business_day(d, _federal_holidays(d.year, d.year))
+
+
+def add_business_days(start: date, n: int) -> date:
+    """The n-th business day after start; start itself never counts.
+
+    n == 0 gives start if it is a business day, otherwise the next business day.
+    Raises ValueError for a negative n.
+    """
+    _require_date(start, "start")
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    # The walk never leaves this range: each full year after start's holds
+    # more than _MIN_BUSINESS_DAYS_PER_YEAR business days.
+    last_year = start.year + n // _MIN_BUSINESS_DAYS_PER_YEAR + 1
+    federal_holidays = _federal_holidays(start.year, last_year)
+    one_day = timedelta(days=1)
+    current = start
+    if n == 0:
+        while not _is_business_day(current, federal_holidays):
+            current += one_day
+        return current
+    remaining = n
+    while remaining:
+        current += one_day
+        if _is_business_day(current, federal_holidays):
+            remaining -= 1
+    return current
+
+
+def _weekdays_up_to(d: date) -> int:
+    """Number of Mondays to Fridays from 0001-01-01 (a Monday) through d."""
+    weeks, extra_days = divmod(d.toordinal(), 7)
+    return weeks * 5 + min(extra_days, 5)
+
+
+def business_days_between(a: date, b: date) -> int:
+    """Number of business days d with a < d <= b (0 if b <= a)."""
+    _require_date(a, "a")
+    _require_date(b, "b")
+    if b <= a:
+        return 0
+    weekday_holidays = sum(
+        1 for h in _federal_holidays(a.year, b.year) if a < h <= b and h.weekday() < 5
+    )
+    return _weekdays_up_to(b) - _weekdays_up_to(a) - weekday_holidays
+
+
+def due_after(
+    start: datetime,
+    *,
+    business_days: int | None = None,
+    minutes: int | None = None,
+    hours: int | None = None,
+) -> datetime:
+    """When a wait that began at start is expected to end.
+
+    Give exactly one of business_days, minutes or hours (each >= 0).
+
+    * business_days=n: start is converted to US Eastern time and its date
+      taken; the wait ends at 23:59:59 America/New_York on
+      ``add_business_days(that date, n)``. "Two full business days" from a
+      Monday is therefore the end of Wednesday, Eastern time.
+    * minutes / hours: start plus that much elapsed time, in start's zone
+      (computed through UTC, so a daylight-saving change does not shift it).
+
+    Raises ValueError if start is naive, or if not exactly one amount is given,
+    or if the amount is negative.
+    """
+    _require_aware(start, "start")
+    given = {
+        name: value
+        for name, value in (
+            ("business_days", business_days),
+            ("minutes", minutes),
+            ("hours", hours),
+        )
+        if value is not None
+    }
+    if len(given) != 1:
+        raise ValueError(
+            f"give exactly one of business_days, minutes or hours; got {', '.join(given) or 'none'}"
+        )
+    ((name, amount),) = given.items()
+    if amount < 0:
+        raise ValueError(f"{name} must be >= 0, got {amount}")
+    if name == "business_days":
+        start_day = start.astimezone(CMS_TIMEZONE).date()
+        due_day = add_business_days(start_day, amount)
+        return datetime.combine(due_day, _END_OF_BUSINESS_DAY, tzinfo=CMS_TIMEZONE)
+    delta = timedelta(minutes=amount) if name == "minutes" else timedelta(hours=amount)
+    return (start.astimezone(UTC) + delta).astimezone(start.tzinfo)
+
+
+def is_overdue(due: datetime, now: datetime) -> bool:
+    """True once now is strictly later than due (both timezone-aware)."""
+    _require_aware(due, "due")
+    _require_aware(now, "now")
+    return now > due
+
+
+def _format_time(dt: datetime) -> str:
+    return f"{dt.hour:02d}:{dt.minute:02d}"
+
+
+def _format_day(dt: datetime) -> str:
+    return f"{_DAY_NAMES[dt.weekday()]} {dt.day} {_MONTH_NAMES[dt.month - 1]} {dt.year}"
+
+
+def format_local(dt: datetime, tz: tzinfo | None = None, *, with_time: bool = True) -> str:
+    """dt in zone tz (None: the system's local zone) as "Mon 3 Nov 2025 10:15".
+
+    With with_time=False only the day: "Mon 3 Nov 2025". Day and month names
+    are fixed English, whatever the locale. dt must be timezone-aware.
+    """
+    _require_aware(dt, "dt")
+    local = dt.astimezone(tz)
+    text = _format_day(local)
+    return f"{text} {_format_time(local)}" if with_time else text
+
+
+def describe_wait(
+    since: datetime,
+    due: datetime,
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> str:
+    """A short phrase for a wait, in zone tz (None: the system's local zone).
+
+    Not overdue: "waiting since Mon 3 Nov 2025 10:15; expected by Wed 5 Nov 2025".
+    Overdue: "overdue since Wed 5 Nov 2025 (waiting since Mon 3 Nov 2025 10:15)".
+
+    The due moment is shown as the local day it falls on; for a wait shorter
+    than a day it is shown with its time ("expected by 10:30"), and with its
+    day too if that is not the local day of now. All three datetimes must be
+    timezone-aware.
+    """
+    _require_aware(since, "since")
+    _require_aware(due, "due")
+    _require_aware(now, "now")
+    local_due = due.astimezone(tz)
+    # Through UTC: subtracting two datetimes that share a tzinfo ignores their offsets.
+    if due.astimezone(UTC) - since.astimezone(UTC) < timedelta(days=1):
+        if local_due.date() == now.astimezone(tz).date():
+            due_text = _format_time(local_due)
+        else:
+            due_text = f"{_format_day(local_due)} {_format_time(local_due)}"
+    else:
+        due_text = _format_day(local_due)
+    since_text = format_local(since, tz)
+    if is_overdue(due, now):
+        return f"overdue since {due_text} (waiting since {since_text})"
+    return f"waiting since {since_text}; expected by {due_text}"

@@ -1,0 +1,137 @@
+"""Reading flow files: YAML text to validated models, every problem with its line.
+
+A flow file is parsed with the safe loader (libyaml's CSafeLoader when present), so
+it cannot run code. Anchors and aliases are refused: flow files have no need for
+them, and refusing them closes the door on alias bombs. Parsing keeps each node's
+line so that a pydantic error at ``steps[3].questions[0].kind`` is reported as
+``file:line: ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from epoc_wizard.errors import FlowError
+
+try:
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 512 * 1024
+MAX_NODES = 50_000
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+class Located:
+    """A parsed YAML document and the line of every node in it."""
+
+    def __init__(self, name: str, data: Any, lines: dict[Path_, int]) -> None:
+        self.name = name
+        self.data = data
+        self.lines = lines
+
+    def at(self, path: Path_) -> str:
+        """``file:line`` for a path, or for the nearest enclosing node that has a line."""
+        p = tuple(path)
+        while p and p not in self.lines:
+            p = p[:-1]
+        return f"{self.name}:{self.lines.get(p, 1)}"
+
+    def locator(self, prefix: Path_) -> Callable[[Path_], str]:
+        return lambda sub: self.at(prefix + tuple(sub))
+
+
+def parse_yaml(text: str, name: str) -> Located:
+    """Parse one YAML document safely, keeping line numbers; raise FlowError on any problem."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise FlowError([f"{name}:1: the file is larger than {MAX_BYTES // 1024} KiB; "
+                         "a flow file is expected to be a few hundred lines"])
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise FlowError([f"{name}:1: the file is empty; expected a flow "
+                                 "(a mapping with 'id', 'title', 'steps', ...)"])
+            lines: dict[Path_, int] = {}
+            _walk(node, (), lines, set(), name)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise FlowError([f"{name}:{line}: this is not valid YAML ({exc.problem}); "
+                         "check the indentation and quoting around this line"]) from None
+    except yaml.YAMLError as exc:
+        raise FlowError([f"{name}:1: this is not valid YAML ({exc})"]) from None
+    except RecursionError:
+        raise FlowError([f"{name}:1: the file nests too deeply to be a flow"]) from None
+    return Located(name, data, lines)
+
+
+def _walk(node: Any, path: Path_, lines: dict[Path_, int], seen: set[int], name: str) -> None:
+    if id(node) in seen:
+        raise FlowError([f"{name}:{node.start_mark.line + 1}: YAML anchors and aliases "
+                         "(& and *) are not allowed in flow files; write the value out"])
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        raise FlowError([f"{name}:1: the file has more than {MAX_NODES} values; "
+                         "a flow file is expected to be far smaller"])
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if id(key) in seen or not isinstance(key, yaml.ScalarNode):
+                raise FlowError([f"{name}:{key.start_mark.line + 1}: keys must be plain "
+                                 "words, not lists, mappings or aliases"])
+            seen.add(id(key))
+            lines[(*path, key.value)] = key.start_mark.line + 1
+            _walk(value, (*path, key.value), lines, seen, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*path, i), lines, seen, name)
+
+
+def validate(doc: Located, model: type[M]) -> M:
+    """Build ``model`` from a parsed document, or raise FlowError listing every problem."""
+    if not isinstance(doc.data, dict):
+        raise FlowError([f"{doc.name}:1: expected a mapping of keys (like 'id: cmsnet') at "
+                         f"the top of the file, found {type(doc.data).__name__}"])
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise FlowError([_describe(doc, err) for err in exc.errors()]) from None
+
+
+def _describe(doc: Located, err: Any) -> str:
+    loc = tuple(err["loc"])
+    where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = (f"unknown key '{loc[-1]}'; check its spelling against "
+               "'epoc-wizard flows schema'")
+    elif err["type"] == "missing":
+        msg = f"'{loc[-1]}' is required here but missing"
+    elif "input" in err and not isinstance(err["input"], dict | list):
+        shown = repr(err["input"])
+        msg = f"{msg} (found {shown[:60]}{'...' if len(shown) > 60 else ''})"
+    return f"{doc.at(loc)}: {where or 'top level'}: {msg}"
+
+
+def read(path: Path) -> Located:
+    """Read and parse one file; unreadable files become FlowError, never OSError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FlowError([f"{path}:1: the file is not UTF-8 text"]) from None
+    except OSError as exc:
+        raise FlowError([f"{path}:1: cannot read the file ({exc.strerror or exc})"]) from None
+    return parse_yaml(text, str(path))

@@ -1,0 +1,304 @@
+"""The flow format: what a flow file may say, as pydantic models.
+
+Flows are data that non-programmers (a state agency, a compliance team) read and
+extend, so every model forbids unknown keys: a misspelt key is an error with a
+line number, never silently ignored. Conditions are structured data evaluated by
+``engine.holds``; nothing in a flow file is ever executed.
+
+``epoc-wizard flows schema`` publishes the JSON Schema of ``FlowFile`` and
+``OverlayFile`` so editors can check flow files as they are typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", max_length=500)]
+
+#: Question kinds. Kinds named after a check in ``checks.py`` are validated by it.
+QuestionKind = Literal[
+    "text",
+    "confirm",
+    "select",
+    "checkbox",
+    "date",
+    "ccn",
+    "ptan",
+    "state",
+    "zip",
+    "email",
+    "phone",
+    "epoc_user_id",
+    "activation_key",
+    "facility_id",
+    "cac_or_navigator_id",
+    "cmsnet_user_id",
+    "harp_user_id",
+    "secret",
+]
+
+#: Kinds whose answers are held in memory for the session only, never written.
+SECRET_KINDS = frozenset({"secret", "activation_key"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(_Strict):
+    """Where a step's facts come from: a source document and the step or heading in it.
+
+    ``doc`` is a document file name from the project's sources, or, for a fact
+    from elsewhere, ``outside:`` followed by the publication and its address.
+    """
+
+    doc: Text
+    where: Text
+
+
+class Link(_Strict):
+    title: Text
+    url: Url
+
+
+class Contact(_Strict):
+    """A help desk, defined once in ``contacts.yaml`` and referred to by id."""
+
+    id: Id
+    name: Text
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    hours: str | None = None
+    web: Url | None = None
+    notes: str | None = None
+    source: Source
+
+
+class Option(_Strict):
+    value: Annotated[str, Field(min_length=1, max_length=60)]
+    label: Text
+
+
+class Condition(_Strict):
+    """A test on earlier answers, written as data.
+
+    Exactly one form is used:
+    ``{answer: q, is: v}``, ``{answer: q, in: [v, ...]}``, ``{answer: q, contains: v}``
+    (for checkbox answers), ``{answer: q, answered: true}``, ``{all: [...]}``,
+    ``{any: [...]}`` or ``{not: {...}}``.
+    """
+
+    answer: Id | None = None
+    is_: bool | str | None = Field(default=None, alias="is")
+    in_: list[str] | None = Field(default=None, alias="in")
+    contains: str | None = None
+    answered: bool | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        forms = [
+            f for f in ("answer", "all", "any", "not_") if getattr(self, f) is not None
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "a condition needs exactly one of 'answer', 'all', 'any' or 'not'"
+            )
+        tests = [
+            f for f in ("is_", "in_", "contains", "answered") if getattr(self, f) is not None
+        ]
+        if self.answer is not None and len(tests) != 1:
+            raise ValueError(
+                "a condition on an answer needs exactly one of 'is', 'in', 'contains' "
+                "or 'answered'"
+            )
+        if self.answer is None and tests:
+            raise ValueError("'is', 'in', 'contains' and 'answered' go with 'answer'")
+        return self
+
+    def answers_named(self) -> list[str]:
+        """Every question id this condition reads, in order."""
+        if self.answer is not None:
+            return [self.answer]
+        names: list[str] = []
+        for sub in (self.all or []) + (self.any or []) + ([self.not_] if self.not_ else []):
+            names.extend(sub.answers_named())
+        return names
+
+
+class Question(_Strict):
+    id: Id
+    prompt: Text
+    kind: QuestionKind = "text"
+    help: str = ""
+    options: list[Option] | None = None
+    default: str | bool | None = None
+    required: bool = True
+    when: Condition | None = None
+    #: For kinds checked against a state (ccn, zip): the id of the state question.
+    state_from: Id | None = None
+    #: Shown in the record of IDs obtained (export), e.g. "CMSNet user ID".
+    record_as: str | None = None
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> Question:
+        if self.kind in ("select", "checkbox") and not self.options:
+            raise ValueError(f"a '{self.kind}' question needs 'options'")
+        if self.kind not in ("select", "checkbox") and self.options:
+            raise ValueError("only 'select' and 'checkbox' questions take 'options'")
+        if self.kind in SECRET_KINDS and self.record_as:
+            raise ValueError("a secret is never recorded, so it cannot have 'record_as'")
+        return self
+
+    @property
+    def secret(self) -> bool:
+        return self.kind in SECRET_KINDS
+
+
+class Wait(_Strict):
+    """Something that happens outside the terminal, with when to start worrying."""
+
+    for_: Text = Field(alias="for")
+    business_days: Annotated[int, Field(ge=1, le=60)] | None = None
+    minutes: Annotated[int, Field(ge=1, le=24 * 60)] | None = None
+    late: Text
+    contact: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_duration(self) -> Wait:
+        if (self.business_days is None) == (self.minutes is None):
+            raise ValueError("a wait needs exactly one of 'business_days' or 'minutes'")
+        return self
+
+
+class Email(_Strict):
+    """An e-mail a source tells the person to send; ``{answer_id}`` fills in answers."""
+
+    id: Id
+    to: Id  # a contact id; its e-mail address is used
+    subject: Text
+    body: Text
+    why: Text
+
+
+class Step(_Strict):
+    id: Id
+    title: Text
+    do: Text
+    screen: list[str] = []
+    links: list[Link] = []
+    contact: Id | None = None
+    source: Source
+    note: str | None = None
+    questions: list[Question] = []
+    wait: Wait | None = None
+    email: Email | None = None
+    when: Condition | None = None
+
+
+class Retirement(_Strict):
+    """A flow kept for history after CMS retired it for some provider types."""
+
+    on: dt.date
+    for_: list[Id] = Field(alias="for", min_length=1)
+    replacement: Id
+    message: Text
+
+
+class FlowFile(_Strict):
+    """One flow file: a whole path through one CMS system."""
+
+    id: Id
+    version: Annotated[int, Field(ge=1)] = 1
+    title: Text
+    summary: Annotated[str, Field(min_length=1, max_length=200)]
+    audience: list[Id] = Field(min_length=1)
+    retired: Retirement | None = None
+    contacts: list[Id] = []
+    steps: list[Step] = Field(min_length=1)
+
+
+class Placement(_Strict):
+    """Where an overlay puts its steps in the base flow."""
+
+    after: Id | None = None
+    before: Id | None = None
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> Placement:
+        if (self.after is None) == (self.before is None):
+            raise ValueError("a placement needs exactly one of 'after' or 'before'")
+        return self
+
+
+class Replacement(_Strict):
+    step: Id
+    by: Step
+
+
+class OverlayFile(_Strict):
+    """Steps one state adds to, or replaces in, a base flow, when its condition holds."""
+
+    overlay: Id
+    base: Id
+    title: Text
+    summary: Annotated[str, Field(min_length=1, max_length=200)]
+    when: Condition
+    contacts: list[Id] = []
+    add: list[Placement] = []
+    replace: list[Replacement] = []
+
+
+class ContactsFile(_Strict):
+    contacts: list[Contact] = Field(min_length=1)
+
+
+class Flow(BaseModel):
+    """A flow ready to run: a flow file with its overlays applied and contacts resolved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    version: int
+    title: str
+    summary: str
+    audience: list[str]
+    retired: Retirement | None
+    contacts: list[str]
+    steps: list[Step]
+    overlays: list[str] = []
+    contact_book: dict[str, Contact] = {}
+    path: str = ""
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+    def questions(self) -> list[Question]:
+        return [q for s in self.steps for q in s.questions]
+
+    def question(self, question_id: str) -> Question | None:
+        for q in self.questions():
+            if q.id == question_id:
+                return q
+        return None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema for flow files and overlay files, for editors."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(FlowFile | OverlayFile | ContactsFile).json_schema(by_alias=True)
+    schema["title"] = "epoc-wizard flow file"
+    return schema

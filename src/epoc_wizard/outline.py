@@ -1,0 +1,61 @@
+"""A flow as text a person can read: for ``flows list`` and ``flows show``."""
+
+from __future__ import annotations
+
+from epoc_wizard.model import Condition, Flow
+
+
+def flow_status(flow: Flow) -> str:
+    r = flow.retired
+    if r is None:
+        return "current"
+    return f"retired for {', '.join(p.replace('_', ' ') + 's' for p in r.for_)} on {r.on}"
+
+
+def describe(cond: Condition) -> str:
+    """A condition in words, e.g. ``state is CA and has_pso is no``."""
+    if cond.all is not None:
+        return " and ".join(_paren(c) for c in cond.all)
+    if cond.any is not None:
+        return " or ".join(_paren(c) for c in cond.any)
+    if cond.not_ is not None:
+        return f"not ({describe(cond.not_)})"
+    if cond.answered is not None:
+        return f"{cond.answer} is {'answered' if cond.answered else 'not answered'}"
+    if cond.is_ is not None:
+        value = {True: "yes", False: "no"}.get(cond.is_, cond.is_)  # type: ignore[call-overload]
+        return f"{cond.answer} is {value}"
+    if cond.in_ is not None:
+        return f"{cond.answer} is one of {', '.join(cond.in_)}"
+    return f"{cond.answer} includes {cond.contains}"
+
+
+def _paren(cond: Condition) -> str:
+    text = describe(cond)
+    return f"({text})" if cond.all is not None or cond.any is not None else text
+
+
+def outline(flow: Flow) -> str:
+    lines = [f"{flow.title} ({flow.id}, version {flow.version}): {flow_status(flow)}",
+             flow.summary]
+    if flow.retired:
+        lines.append(f"Replaced by: {flow.retired.replacement}")
+    if flow.overlays:
+        lines.append(f"State overlays: {', '.join(flow.overlays)}")
+    lines.append("")
+    for n, step in enumerate(flow.steps, 1):
+        lines.append(f"{n:>2}. {step.title}  [{step.id}]")
+        if step.when:
+            lines.append(f"      only when {describe(step.when)}")
+        for q in step.questions:
+            cond = f" (when {describe(q.when)})" if q.when else ""
+            secret = ", never saved" if q.secret else ""
+            lines.append(f"      ? {q.prompt} [{q.kind}{secret}]{cond}")
+        if step.wait:
+            span = (f"{step.wait.business_days} business day(s)" if step.wait.business_days
+                    else f"{step.wait.minutes} minute(s)")
+            lines.append(f"      then wait for {step.wait.for_} (about {span})")
+        if step.email:
+            lines.append(f"      e-mail to send: \"{step.email.subject}\"")
+        lines.append(f"      source: {step.source.doc}, {step.source.where}")
+    return "\n".join(lines)

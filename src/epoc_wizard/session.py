@@ -1,0 +1,95 @@
+"""The journey loop: show a step, ask its questions, save, ask what next, repeat.
+
+The same loop serves the keyboard and answers files, because both are an ``Asker``.
+Every answer and every step change is saved before the next question, so an
+interruption at any prompt loses nothing that was answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from epoc_wizard import engine
+from epoc_wizard.answers import check_answer
+from epoc_wizard.journey import Journey
+from epoc_wizard.model import Flow
+from epoc_wizard.store import Store
+from epoc_wizard.ui import Asker
+from epoc_wizard.ui.show import View
+
+
+class Session:
+    def __init__(self, flow: Flow, store: Store, asker: Asker, view: View,
+                 clock: Callable[[], dt.datetime]) -> None:
+        self.flow = flow
+        self.store = store
+        self.asker = asker
+        self.view = view
+        self.clock = clock
+        #: Secret answers, for this session only. Never saved, never shown.
+        self.secrets: dict[str, Any] = {}
+
+    def save(self, journey: Journey) -> Journey:
+        journey = engine.summarize(self.flow, journey, self.clock())
+        self.store.save(journey)
+        return journey
+
+    def run(self, journey: Journey) -> Journey:
+        """Walk the journey until it is finished or the person stops; return it as saved."""
+        journey = self.save(journey)
+        while True:
+            step = engine.current_step(self.flow, journey)
+            if step is None:
+                self.view.finished(self.flow, journey)
+                return journey
+            now = self.clock()
+            self.view.step(self.flow, journey, step, now)
+            while questions := engine.open_questions(step, journey, self.secrets):
+                q = questions[0]
+                answers = journey.answers
+                value = self.asker.ask(q, lambda raw, q=q, a=answers: check_answer(q, raw, a))
+                if q.secret:
+                    self.secrets[q.id] = value
+                    self.view.info("Checked. (This value is not saved anywhere.)")
+                else:
+                    journey = self.save(engine.apply_answer(journey, q, value, self.clock()))
+            if engine.current_step(self.flow, journey) != step:
+                continue  # an answer changed which steps apply
+            waiting = journey.record(step.id).status == "waiting"
+            shown = engine.visible_steps(self.flow, journey.answers)
+            action = self.asker.action(step, waiting=waiting,
+                                       can_go_back=shown.index(step) > 0)
+            if action == "done":
+                journey = self.save(engine.mark(self.flow, journey, step.id, "done", now))
+            elif action == "waiting":
+                journey = self.save(engine.mark(self.flow, journey, step.id, "waiting", now))
+                self.view.info(f"Saved. When {step.wait.for_ if step.wait else 'it'} "
+                               f"arrives, run: epoc-wizard resume {journey.id}")
+                return journey
+            elif action == "later":
+                self.view.info(f"Saved. To continue, run: epoc-wizard resume {journey.id}")
+                return journey
+            elif action == "back":
+                journey = self.save(engine.go_back(self.flow, journey, now))
+            elif action == "contacts":
+                ids = [step.contact] if step.contact else []
+                ids += [c for c in self.flow.contacts if c not in ids]
+                self.view.contacts([self.flow.contact_book[c] for c in ids
+                                    if c in self.flow.contact_book])
+            elif action == "links":
+                self._open_link(step.links)
+
+    def _open_link(self, links: list[Any]) -> None:
+        url = links[0].url if len(links) == 1 else self.asker.choose(
+            "Which link?", [(link.url, f"{link.title} ({link.url})") for link in links])
+        import webbrowser
+
+        opened = False
+        try:
+            opened = webbrowser.open(url)
+        except webbrowser.Error:
+            opened = False
+        self.view.info(f"Opened {url} in your browser." if opened
+                       else f"No browser could be opened here. Copy this address: {url}")

@@ -1,0 +1,50 @@
+"""How the wizard talks to a person: one interface, three ways to answer it.
+
+``ask.Prompter`` asks at the keyboard with questionary; ``plain.PlainPrompter`` asks
+with numbered choices for screen readers and dumb terminals; ``scripted.Scripted``
+answers from a file. The session loop (``session.py``) only sees ``Asker``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from epoc_wizard.answers import Checked
+from epoc_wizard.model import Question, Step
+
+Action = Literal["done", "waiting", "later", "back", "contacts", "links", "skip"]
+Validator = Callable[[Any], Checked]
+
+
+class Asker(Protocol):
+    def ask(self, question: Question, validate: Validator) -> Any:
+        """Ask until the answer passes ``validate``; return the normalized value."""
+
+    def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
+        """What the person did about the step shown."""
+
+    def choose(self, message: str, choices: list[tuple[str, str]]) -> str:
+        """Pick one of (value, label) choices."""
+
+    def confirm(self, message: str, *, default: bool = False) -> bool: ...
+
+
+def action_choices(step: Step, *, waiting: bool, can_go_back: bool) -> list[tuple[str, str]]:
+    """The step menu, shared by every way of asking so that they cannot drift apart."""
+    choices: list[tuple[str, str]] = []
+    if waiting:
+        choices.append(("done", f"It has arrived: {step.wait.for_ if step.wait else 'done'}"))
+        choices.append(("later", "Still waiting (save and quit; come back with 'resume')"))
+    else:
+        choices.append(("done", "Done: go to the next step"))
+        if step.wait:
+            choices.append(("waiting", f"Done, now waiting for: {step.wait.for_} "
+                                       "(save and quit)"))
+        choices.append(("later", "I'll do this later (save and quit)"))
+    if can_go_back:
+        choices.append(("back", "Go back to the previous step"))
+    choices.append(("contacts", "Show who to call for help"))
+    if step.links:
+        choices.append(("links", "Open a link in the web browser"))
+    return choices

@@ -1,0 +1,80 @@
+"""Questions at the keyboard, with questionary: the one place a Question becomes a prompt.
+
+questionary's ``unsafe_ask`` lets Ctrl-C (KeyboardInterrupt) and Ctrl-D (EOFError)
+through; both become ``Interrupted`` so the session can save and exit with 130.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from prompt_toolkit.styles import Style
+
+from epoc_wizard.errors import Interrupted
+from epoc_wizard.model import Question, Step
+from epoc_wizard.ui import Action, Validator, action_choices
+
+_STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"),
+                ("answer", "fg:ansigreen bold"), ("pointer", "fg:ansicyan bold"),
+                ("highlighted", "fg:ansicyan bold")])
+
+
+def _run(prompt: Any) -> Any:
+    try:
+        answer = prompt.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted() from None
+    if answer is None:  # questionary returns None when the prompt is cancelled
+        raise Interrupted()
+    return answer
+
+
+class Prompter:
+    def ask(self, question: Question, validate: Validator) -> Any:
+        kind = question.kind
+        text = question.prompt
+        hint = question.help or None
+        if kind == "confirm":
+            default = question.default if isinstance(question.default, bool) else True
+            return _run(questionary.confirm(text, default=default, style=_STYLE,
+                                            instruction=hint and f" ({hint}) "))
+        if kind in ("select", "checkbox"):
+            assert question.options is not None
+            choices = [questionary.Choice(o.label, value=o.value) for o in question.options]
+            if kind == "select":
+                return _run(questionary.select(text, choices=choices, style=_STYLE,
+                                               instruction=hint))
+
+            def at_least_one(picked: list[str]) -> bool | str:
+                return bool(picked) or not question.required or \
+                    "Pick at least one with the space bar, then press Enter."
+            value = _run(questionary.checkbox(text, choices=choices, style=_STYLE,
+                                              validate=at_least_one, instruction=hint))
+            return list(value)
+
+        def check(raw: str) -> bool | str:
+            result = validate(raw)
+            return True if result.ok else result.message
+
+        default = question.default if isinstance(question.default, str) else ""
+        if question.secret:
+            raw = _run(questionary.password(text, validate=check, style=_STYLE,
+                                            instruction=hint))
+        else:
+            raw = _run(questionary.text(text, default=default, validate=check, style=_STYLE,
+                                        instruction=hint))
+        return validate(raw).value
+
+    def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
+        choices = action_choices(step, waiting=waiting, can_go_back=can_go_back)
+        picked: Action = self.choose("What next?", choices)  # type: ignore[assignment]
+        return picked
+
+    def choose(self, message: str, choices: list[tuple[str, str]]) -> str:
+        q = questionary.select(message, style=_STYLE,
+                               choices=[questionary.Choice(label, value=v) for v, label in choices])
+        return str(_run(q))
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        return bool(_run(questionary.confirm(message, default=default, style=_STYLE)))

@@ -1,0 +1,112 @@
+"""What the person reads: the step panel, contacts, notices (rich).
+
+In plain mode (``--plain``, ``NO_COLOR`` or ``TERM=dumb``) the same content is
+printed as headed lines with no colour, boxes or animation, which a screen reader
+follows top to bottom. URLs are always printed in full; where the terminal
+supports it they are also hyperlinks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.text import Text
+
+from epoc_wizard.engine import fill_in, progress
+from epoc_wizard.journey import Journey
+from epoc_wizard.model import Contact, Flow, Step
+
+
+def contact_lines(contact: Contact) -> list[str]:
+    lines = [contact.name]
+    if contact.phone:
+        lines.append(f"  Phone: {contact.phone}")
+    if contact.email:
+        lines.append(f"  E-mail: {contact.email}")
+    if contact.hours:
+        lines.append(f"  Hours: {contact.hours}")
+    if contact.web:
+        lines.append(f"  Web: {contact.web}")
+    if contact.address:
+        lines.append("  Mail: " + contact.address.strip().replace("\n", "\n        "))
+    if contact.notes:
+        lines.append(f"  Note: {contact.notes}")
+    return lines
+
+
+class View:
+    def __init__(self, *, plain: bool = False, console: Console | None = None) -> None:
+        self.plain = plain
+        self.console = console or Console(
+            no_color=plain, highlight=False, emoji=False, soft_wrap=plain)
+
+    def _block(self, title: str, body: list[RenderableType], style: str = "cyan") -> None:
+        if self.plain:
+            self.console.print(f"\n== {title} ==")
+            for part in body:
+                self.console.print(part)
+        else:
+            self.console.print(Panel(Group(*body), title=title, title_align="left",
+                                     border_style=style, expand=True))
+
+    def _link(self, title: str, url: str) -> Text:
+        text = Text(f"  {title}: ")
+        text.append(url, style="" if self.plain else f"link {url} underline")
+        return text
+
+    def step(self, flow: Flow, journey: Journey, step: Step, now: dt.datetime) -> None:
+        done, total = progress(flow, journey)
+        body: list[RenderableType] = []
+        do = fill_in(step.do.strip(), journey.answers)
+        body.append(Text(do) if self.plain else Markdown(do))
+        if step.screen:
+            body.append(Text("On the screen: " + "  >  ".join(f'"{w}"' for w in step.screen)))
+        if step.links:
+            body.append(Text("Links:"))
+            body += [self._link(link.title, link.url) for link in step.links]
+        contact = flow.contact_book.get(step.contact or "")
+        if contact:
+            body.append(Text("Help: " + "\n".join(contact_lines(contact))))
+        if step.note:
+            body.append(Text(f"Note: {step.note.strip()}", style="" if self.plain else "yellow"))
+        record = journey.record(step.id)
+        if record.status == "waiting" and record.wait:
+            from epoc_wizard.dates import describe_wait, is_overdue
+
+            w = record.wait
+            body.append(Text(f"Waiting for {w.wait_for}: " + describe_wait(w.since, w.due, now),
+                             style="" if self.plain else "bold"))
+            if is_overdue(w.due, now):
+                body.append(Text(_late_advice(w.late, w.contact, w.phone),
+                                 style="" if self.plain else "bold red"))
+        elif step.wait:
+            body.append(Text(f"After this step you wait for {step.wait.for_}."))
+        body.append(Text(f"Source: {step.source.doc}, {step.source.where}", style="dim"))
+        self._block(f"Step {min(done + 1, total)} of {total}: {step.title}", body)
+
+    def contacts(self, contacts: list[Contact]) -> None:
+        if not contacts:
+            self.info("This flow names no help desk.")
+            return
+        self._block("Who to contact", [Text("\n\n".join("\n".join(contact_lines(c))
+                                                        for c in contacts))], style="green")
+
+    def notice(self, title: str, text: str) -> None:
+        self._block(title, [Text(text.strip())], style="yellow")
+
+    def info(self, text: str) -> None:
+        self.console.print(text, markup=False)
+
+    def finished(self, flow: Flow, journey: Journey) -> None:
+        self._block("All steps done", [Text(
+            f"You have finished '{flow.title}'"
+            + (f" for {journey.facility}" if journey.facility else "") + ".\n"
+            "Run 'epoc-wizard status' to see all your journeys.")], style="green")
+
+
+def _late_advice(late: str, contact: str | None, phone: str | None) -> str:
+    who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
+    return f"This is overdue. {late.strip()}{who}"
