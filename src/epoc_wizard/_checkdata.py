@@ -113,7 +113,7 @@ STATE_ALIASES: dict[str, str] = {
     "washington dc": "DC", "washington d c": "DC", "virgin islands": "VI",
     "us virgin islands": "VI", "united states virgin islands": "VI",
     "commonwealth of the northern mariana islands": "MP", "cnmi": "MP",
-    "commonwealth of puerto rico": "PR",
+    "commonwealth of puerto rico": "PR", "washington state": "WA",
 }  # fmt: skip
 
 # Military mail "states", accepted only where a ZIP code is judged.

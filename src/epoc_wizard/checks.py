@@ -151,8 +151,8 @@ def check_ccn(value: str, state: str | None = None) -> CheckResult:
                           f"like 056304. " + _CCN_WHERE)
     code, tail = ccn[:2], ccn[2:]
     if code not in STATE_BY_CODE:
-        return _fail(raw, f"A CCN starts with a CMS state code, and {code} is not one. "
-                          f"Check the first two characters against the facility's papers.")
+        return _fail(raw, f"A CCN starts with a CMS state code, and {code} is not one. Check "
+                          "the first two characters on the facility's CMS certification letter.")
     if not _CCN_TAIL.fullmatch(tail) or (tail[0].isalpha() and tail[0] not in CCN_THIRD_LETTERS):
         letters = _join_or(sorted(CCN_THIRD_LETTERS))
         return _fail(raw, "After the 2-character state code, a CCN has 4 digits, or one of the "
@@ -274,7 +274,7 @@ def check_email(value: str) -> CheckResult:
         return _fail(raw, "The part before the @ is too long; it can have at most 64 characters.")
     if not _EMAIL_LOCAL.fullmatch(local):
         return _fail(raw, "The part before the @ has a character e-mail addresses cannot use; "
-                          "use letters, digits and marks like . _ - +.")
+                          "use only letters, digits, dots, dashes, underscores and plus signs.")
     domain = domain.lower()
     if "," in domain:
         return _fail(raw, "The part after the @ has a comma where a dot belongs, like "
@@ -347,9 +347,10 @@ def check_epoc_user_id(value: str) -> CheckResult:
 
 def check_activation_key(value: str) -> CheckResult:
     """Activation keys arrive by e-mail and are often pasted wrapped over two lines or
-    cut short. The key is a secret, so no message ever repeats it.
+    cut short; HTML e-mails can also hide invisible characters in it. The key is a
+    secret, so no message ever repeats it.
     """
-    key = re.sub(r"\s+", "", value)
+    key = re.sub(r"[\s\u00ad\u200b-\u200d\u2060\ufeff]+", "", value)  # also invisible marks
     if not key:
         return _fail(value, "You did not enter the activation key. " + _KEY_WHERE)
     if not _ALNUM.fullmatch(key):

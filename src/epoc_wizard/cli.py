@@ -65,8 +65,8 @@ def _journey_run(fn_name: str, answers: Path | None, plain: bool, *args: object)
     ctx = commands.make_context(answers, plain)
     try:
         getattr(commands, fn_name)(ctx, *args)
-    except Interrupted:
-        _interrupted()
+    except Interrupted as stop:
+        _interrupted(f" {stop.args[0]}" if stop.args else "")
 
 
 @app.command()
@@ -219,7 +219,7 @@ def flows_schema() -> None:
 def run(args: list[str]) -> NoReturn:
     """Run the app and map every failure to a sentence and an exit code."""
     try:
-        app(args=args, prog_name="epoc-wizard", standalone_mode=False)
+        code = app(args=args, prog_name="epoc-wizard", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:
@@ -252,7 +252,7 @@ def run(args: list[str]) -> NoReturn:
                    "saved progress is safe. Please report this, with the command you ran; "
                    "set EPOC_WIZARD_DEBUG=1 to see the details.")
         sys.exit(70)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _print_err(message: str) -> None:

@@ -123,11 +123,17 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey:
             (f.id, f"{f.title}: {f.summary}") for f in ctx.catalog.flows.values()])
     flow = _check_retired(ctx, ctx.catalog.get(flow_id))
     if facility is None and ctx.answers is not None:
-        facility = normalize_facility(ctx.answers.data.get("facility"))
-    same = [j for j in _unfinished(ctx.store) if j.flow == flow.id and j.facility == facility]
+        if ctx.answers.data.get("facility") is not None:
+            facility = normalize_facility(str(ctx.answers.data["facility"]))
+        else:  # a wrong CCN here is reported by the question's own check, later
+            ccn = check_ccn(str(ctx.answers.answers.get("ccn", "")))
+            facility = ccn.value if ccn.ok else None
+    # Without a facility yet, any unfinished journey of this flow may be the one meant.
+    same = [j for j in _unfinished(ctx.store)
+            if j.flow == flow.id and (facility is None or j.facility == facility)]
     if same:
         j = same[0]
-        where = f" for {facility}" if facility else ""
+        where = f" for {j.facility}" if j.facility else ""
         pick = ctx.asker.choose(
             f"You already have an unfinished '{flow.title}' journey{where} ({j.id}).", [
                 ("resume", "Continue that journey (recommended)"),

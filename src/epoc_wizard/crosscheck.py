@@ -44,7 +44,7 @@ def cross_check(
             problems += _check_condition(step.when, asked, loc(("when",)))
         problems += _check_contacts(step, contacts, loc)
         for i, q in enumerate(step.questions):
-            qloc: Locator = lambda sub, i=i, loc=loc: loc(("questions", i, *sub))  # noqa: E731
+            qloc = _sub_locator(loc, ("questions", i))
             if q.id in asked:
                 problems.append(f"{qloc(('id',))}: question id '{q.id}' is used twice; "
                                 "each question needs its own id")
@@ -62,12 +62,16 @@ def cross_check(
     return problems
 
 
+def _sub_locator(loc: Locator, prefix: tuple[str | int, ...]) -> Locator:
+    return lambda sub: loc(prefix + tuple(sub))
+
+
 def _list(names: dict[str, Any]) -> str:
     return ", ".join(sorted(names)) or "(none defined)"
 
 
 def _check_contacts(step: Step, contacts: dict[str, Contact], loc: Locator) -> list[str]:
-    refs = [(step.contact, ("contact",))]
+    refs: list[tuple[str | None, tuple[str, ...]]] = [(step.contact, ("contact",))]
     if step.wait:
         refs.append((step.wait.contact, ("wait", "contact")))
     if step.email:

@@ -79,10 +79,13 @@ def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datet
     """Record an answer. Secrets are refused here, so no caller can save one by mistake."""
     if question.secret:
         return journey
-    answers = {**journey.answers, question.id: value}
-    if question.id == "facility_name" and not journey.label:
-        return journey.model_copy(update={"answers": answers, "updated": now, "label": value})
-    return journey.model_copy(update={"answers": answers, "updated": now})
+    update: dict[str, Any] = {"answers": {**journey.answers, question.id: value}, "updated": now}
+    # Two well-known answers also name the journey's facility, for status and --facility.
+    if question.id == "ccn" and not journey.facility and value:
+        update["facility"] = value
+    if question.id == "facility_name" and value:
+        update["label"] = value
+    return journey.model_copy(update=update)
 
 
 def forget_answer(journey: Journey, question_id: str, now: dt.datetime) -> Journey:

@@ -23,7 +23,7 @@ def describe(cond: Condition) -> str:
     if cond.answered is not None:
         return f"{cond.answer} is {'answered' if cond.answered else 'not answered'}"
     if cond.is_ is not None:
-        value = {True: "yes", False: "no"}.get(cond.is_, cond.is_)  # type: ignore[call-overload]
+        value = cond.is_ if isinstance(cond.is_, str) else ("yes" if cond.is_ else "no")
         return f"{cond.answer} is {value}"
     if cond.in_ is not None:
         return f"{cond.answer} is one of {', '.join(cond.in_)}"

@@ -8,16 +8,22 @@ interruption at any prompt loses nothing that was answered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from epoc_wizard import engine
-from epoc_wizard.answers import check_answer
+from epoc_wizard.answers import Checked, check_answer
+from epoc_wizard.errors import Interrupted
 from epoc_wizard.journey import Journey
-from epoc_wizard.model import Flow
+from epoc_wizard.model import Flow, Question
 from epoc_wizard.store import Store
 from epoc_wizard.ui import Asker
 from epoc_wizard.ui.show import View
+
+
+def _check(question: Question, answers: Mapping[str, Any], raw: Any) -> Checked:
+    return check_answer(question, raw, answers)
 
 
 class Session:
@@ -37,8 +43,17 @@ class Session:
         return journey
 
     def run(self, journey: Journey) -> Journey:
-        """Walk the journey until it is finished or the person stops; return it as saved."""
-        journey = self.save(journey)
+        """Walk the journey until it is finished or the person stops; return it as saved.
+
+        Ctrl-C or Ctrl-D raises ``Interrupted`` carrying the journey id, after everything
+        answered so far has been saved.
+        """
+        try:
+            return self._loop(self.save(journey))
+        except Interrupted:
+            raise Interrupted(journey.id) from None
+
+    def _loop(self, journey: Journey) -> Journey:
         while True:
             step = engine.current_step(self.flow, journey)
             if step is None:
@@ -48,8 +63,7 @@ class Session:
             self.view.step(self.flow, journey, step, now)
             while questions := engine.open_questions(step, journey, self.secrets):
                 q = questions[0]
-                answers = journey.answers
-                value = self.asker.ask(q, lambda raw, q=q, a=answers: check_answer(q, raw, a))
+                value = self.asker.ask(q, partial(_check, q, journey.answers))
                 if q.secret:
                     self.secrets[q.id] = value
                     self.view.info("Checked. (This value is not saved anywhere.)")
@@ -61,14 +75,14 @@ class Session:
             shown = engine.visible_steps(self.flow, journey.answers)
             action = self.asker.action(step, waiting=waiting,
                                        can_go_back=shown.index(step) > 0)
-            if action == "done":
-                journey = self.save(engine.mark(self.flow, journey, step.id, "done", now))
-            elif action == "waiting":
-                journey = self.save(engine.mark(self.flow, journey, step.id, "waiting", now))
+            if action in ("done", "waiting"):
+                journey = self.save(engine.mark(self.flow, journey, step.id, action,
+                                                self.clock()))
+            if action == "waiting":
                 self.view.info(f"Saved. When {step.wait.for_ if step.wait else 'it'} "
                                f"arrives, run: epoc-wizard resume {journey.id}")
                 return journey
-            elif action == "later":
+            if action == "later":
                 self.view.info(f"Saved. To continue, run: epoc-wizard resume {journey.id}")
                 return journey
             elif action == "back":

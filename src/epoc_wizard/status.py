@@ -27,6 +27,10 @@ def _time(value: Any) -> dt.datetime | None:
     return t if t is not None and t.tzinfo is not None else None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def journey_rows(journeys: dict[str, dict[str, Any]], now: dt.datetime,
                  facility: str | None = None) -> list[dict[str, Any]]:
     """One stable, JSON-ready row per journey, oldest facility group first."""
@@ -34,12 +38,10 @@ def journey_rows(journeys: dict[str, dict[str, Any]], now: dt.datetime,
     for jid, j in journeys.items():
         if facility and j.get("facility") != facility:
             continue
-        summary = j.get("summary") if isinstance(j.get("summary"), dict) else {}
+        summary = _dict(j.get("summary"))
         step_id = summary.get("step_id")
-        steps = j.get("steps") if isinstance(j.get("steps"), dict) else {}
-        record = steps.get(step_id) if isinstance(step_id, str) else None
-        wait = record.get("wait") if isinstance(record, dict) and \
-            record.get("status") == "waiting" else None
+        record = _dict(_dict(j.get("steps")).get(str(step_id)))
+        wait = record.get("wait") if record.get("status") == "waiting" else None
         waiting = None
         if isinstance(wait, dict):
             due = _time(wait.get("due"))

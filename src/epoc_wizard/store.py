@@ -87,14 +87,15 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
             raise StateError(f"The state file {path} has schema {version}, which this "
                              "epoc-wizard cannot convert. " + _recover_hint(path))
         doc = MIGRATIONS[version](doc)
-        version = doc["schema"]
+        version = int(doc["schema"])
     journeys = doc.get("journeys")
     if not isinstance(journeys, dict) or not all(
         isinstance(k, str) and isinstance(v, dict) for k, v in journeys.items()
     ):
         raise StateError(f"The state file {path} is damaged: its journeys are not in the "
                          "expected form. " + _recover_hint(path))
-    return doc
+    checked: dict[str, Any] = doc
+    return checked
 
 
 def read_document(directory: Path) -> dict[str, Any]:

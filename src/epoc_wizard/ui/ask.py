@@ -57,12 +57,12 @@ class Prompter:
             result = validate(raw)
             return True if result.ok else result.message
 
-        default = question.default if isinstance(question.default, str) else ""
+        text_default = question.default if isinstance(question.default, str) else ""
         if question.secret:
             raw = _run(questionary.password(text, validate=check, style=_STYLE,
                                             instruction=hint))
         else:
-            raw = _run(questionary.text(text, default=default, validate=check, style=_STYLE,
+            raw = _run(questionary.text(text, default=text_default, validate=check, style=_STYLE,
                                         instruction=hint))
         return validate(raw).value
 

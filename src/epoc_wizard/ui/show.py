@@ -49,7 +49,10 @@ class View:
             for part in body:
                 self.console.print(part)
         else:
-            self.console.print(Panel(Group(*body), title=title, title_align="left",
+            spaced: list[RenderableType] = []
+            for part in body:
+                spaced += [part, Text("")]
+            self.console.print(Panel(Group(*spaced[:-1]), title=title, title_align="left",
                                      border_style=style, expand=True))
 
     def _link(self, title: str, url: str) -> Text:

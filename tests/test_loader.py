@@ -1,0 +1,147 @@
+"""The flow loader: good files load, bad files get exact file:line messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from epoc_wizard.catalog import bundled_dir, check_files, load_catalog
+from epoc_wizard.errors import FlowError
+from epoc_wizard.loader import parse_yaml, validate
+from epoc_wizard.model import FlowFile
+
+GOOD = """\
+id: demo
+title: Demo
+summary: A small flow for tests.
+audience: [hospice]
+contacts: [cmsnet_help]
+steps:
+  - id: first
+    title: First step
+    do: Do the first thing.
+    source: {doc: 003_1d414d5a4b39874e.txt, where: QTSO Website}
+    questions:
+      - id: has_id
+        prompt: Do you have an ID?
+        kind: confirm
+  - id: second
+    title: Second step
+    do: Only without an ID.
+    when: {answer: has_id, is: false}
+    source: {doc: 003_1d414d5a4b39874e.txt, where: CMSNet User ID}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "demo.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    return check_files([write(tmp_path, text)])
+
+
+def test_good_file_has_no_problems(tmp_path: Path) -> None:
+    assert problems(tmp_path, GOOD) == []
+
+
+def test_bundled_flows_load_and_pass_check() -> None:
+    catalog = load_catalog([bundled_dir()])
+    assert "cmsnet" in catalog.flows
+    assert check_files([bundled_dir()]) == []
+
+
+def test_unknown_key_names_line(tmp_path: Path) -> None:
+    text = GOOD.replace("    do: Do the first thing.", "    do: Do the first thing.\n    tilte: x")
+    (msg,) = problems(tmp_path, text)
+    assert msg.endswith("demo.yaml:10: steps[0].tilte: unknown key 'tilte'; check its "
+                        "spelling against 'epoc-wizard flows schema'")
+
+
+def test_wrong_kind_names_line_and_expected(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("kind: confirm", "kind: yesno"))
+    assert "demo.yaml:14: steps[0].questions[0].kind: Input should be 'text'" in msg
+    assert "(found 'yesno')" in msg
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("title: Demo\n", ""))
+    assert msg.endswith("demo.yaml:1: title: 'title' is required here but missing")
+
+
+def test_duplicate_step_id(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("id: second", "id: first"))
+    assert "demo.yaml:15: step id 'first' is used twice (first at" in msg
+
+
+def test_condition_on_later_question(tmp_path: Path) -> None:
+    text = GOOD.replace("    title: First step\n",
+                        "    title: First step\n    when: {answer: has_id, is: true}\n")
+    msgs = problems(tmp_path, text)
+    assert any("demo.yaml:9: the condition reads answer 'has_id', which is not asked in an "
+               "earlier step" in m for m in msgs)
+
+
+def test_condition_value_outside_options(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("is: false}", "is: 'no'}"))
+    assert "demo.yaml:18: 'has_id' can never be 'no'; expected one of True, False" in msg
+
+
+def test_unknown_contact(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("contacts: [cmsnet_help]", "contacts: [nobody]"))
+    assert "demo.yaml:5: unknown contact 'nobody'; expected one of" in msg
+
+
+def test_unreachable_step(tmp_path: Path) -> None:
+    text = GOOD.replace("when: {answer: has_id, is: false}",
+                        "when: {all: [{answer: has_id, is: false}, {answer: has_id, is: true}]}")
+    (msg,) = problems(tmp_path, text)
+    assert "demo.yaml:15: step 'second' can never be shown" in msg
+
+
+def test_bad_condition_shape(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("is: false}", "is: false, in: [a]}"))
+    assert "demo.yaml:18: steps[1].when: a condition on an answer needs exactly one of" in msg
+
+
+def test_placeholder_must_be_an_earlier_answer(tmp_path: Path) -> None:
+    (msg,) = problems(tmp_path, GOOD.replace("Only without an ID.", "Type {ccn} here."))
+    assert "demo.yaml:17: '{ccn}' is not an answer asked by this step or an earlier one" in msg
+
+
+def test_secret_never_in_conditions(tmp_path: Path) -> None:
+    text = GOOD.replace("kind: confirm", "kind: secret").replace(
+        "is: false}", "answered: true}")
+    (msg,) = problems(tmp_path, text)
+    assert "a secret that is never kept" in msg
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", "demo.yaml:1: the file is empty"),
+    ("id: [unclosed\n", "demo.yaml:2: this is not valid YAML"),
+    ("- just\n- a list\n", "demo.yaml:1: expected a mapping of keys"),
+    ("a: &x [1]\nb: *x\n", "demo.yaml:1: YAML anchors and aliases (& and *) are not allowed"),
+    ("!!python/object:os.system {}\n", "demo.yaml:1: this is not valid YAML"),
+])
+def test_unsafe_or_broken_yaml(text: str, expected: str) -> None:
+    with pytest.raises(FlowError) as err:
+        validate(parse_yaml(text, "demo.yaml"), FlowFile)
+    assert expected in str(err.value)
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    with pytest.raises(FlowError, match="anchors and aliases"):
+        parse_yaml(bomb, "bomb.yaml")
+
+
+def test_check_command_reports_each_problem(tmp_path: Path) -> None:
+    bad = GOOD.replace("kind: confirm", "kind: yesno").replace("id: second", "id: first")
+    msgs = problems(tmp_path, bad)
+    assert len(msgs) >= 1
+    assert all(m.startswith(str(tmp_path / "demo.yaml") + ":") for m in msgs)
