@@ -30,6 +30,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
     monkeypatch.setenv("EPOC_WIZARD_NOW", FIXED_NOW)
+    monkeypatch.setenv("EPOC_WIZARD_CACHE", str(tmp_path / "cache" / "flows.json"))
     monkeypatch.delenv("EPOC_WIZARD_FLOWS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield state
@@ -42,6 +43,7 @@ def wizard_env(home: Path, **extra: str) -> dict[str, str]:
         "HOME": str(home.parent / "home"),
         "XDG_CONFIG_HOME": str(home.parent / "home" / ".config"),
         "EPOC_WIZARD_NOW": FIXED_NOW,
+        "EPOC_WIZARD_CACHE": str(home.parent / "cache" / "flows.json"),
         "TERM": "xterm-256color",
         "COLUMNS": "110",
         "LINES": "50",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pexpect
+
 from conftest import wizard_env, wizard_path
 
 DOWN = "\x1b[B"

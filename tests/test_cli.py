@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import run_wizard, wizard_env
 
 DATA = Path(__file__).parent / "data"

@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from epoc_wizard import flowcache
 from epoc_wizard.crosscheck import Locator, PlacedStep, cross_check
 from epoc_wizard.errors import FlowError
 from epoc_wizard.loader import Located, read, validate
@@ -84,6 +85,7 @@ def load_catalog(dirs: list[Path] | None = None) -> Catalog:
         for path in files:
             _parse_into(parsed, path)
     catalog = _compose(parsed)
+    flowcache.save()
     if parsed.problems:
         raise FlowError(parsed.problems)
     return catalog

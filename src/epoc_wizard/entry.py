@@ -11,10 +11,14 @@ program matters. The design in one place:
 * Every other command goes to the Typer app (``cli.py``), whose commands import what
   they need inside the function: ``--help`` loads Typer and nothing of the wizard's.
 * Flow files are parsed with libyaml (CSafeLoader) and validated once per run.
+* The wizard uses no pydantic plugins, so pydantic is told not to scan every installed
+  package's entry points for them (``PYDANTIC_DISABLE_PLUGINS``), which would cost more
+  than validating all the flows.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -36,6 +40,7 @@ def _status_words(args: list[str]) -> tuple[bool, str | None] | None:
 
 
 def main() -> None:
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:]
     if args in (["--version"], ["-V"]):
         from epoc_wizard import __version__

@@ -5,6 +5,9 @@ it cannot run code. Anchors and aliases are refused: flow files have no need for
 them, and refusing them closes the door on alias bombs. Parsing keeps each node's
 line so that a pydantic error at ``steps[3].questions[0].kind`` is reported as
 ``file:line: ...``.
+
+Parsing YAML is the slowest part of starting a journey, so ``read`` keeps what it
+parsed in a cache (``flowcache.py``) and reuses it while the file is unchanged.
 """
 
 from __future__ import annotations
@@ -13,15 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from epoc_wizard import flowcache
 from epoc_wizard.errors import FlowError
-
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
 
 MAX_BYTES = 512 * 1024
 MAX_NODES = 50_000
@@ -54,15 +52,18 @@ def parse_yaml(text: str, name: str) -> Located:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise FlowError([f"{name}:1: the file is larger than {MAX_BYTES // 1024} KiB; "
                          "a flow file is expected to be a few hundred lines"])
+    import yaml
+
+    loader_class: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 raise FlowError([f"{name}:1: the file is empty; expected a flow "
                                  "(a mapping with 'id', 'title', 'steps', ...)"])
             lines: dict[Path_, int] = {}
-            _walk(node, (), lines, set(), name)
+            _walk(yaml, node, (), lines, set(), name)
             data = loader.construct_document(node)
         finally:
             loader.dispose()
@@ -78,7 +79,8 @@ def parse_yaml(text: str, name: str) -> Located:
     return Located(name, data, lines)
 
 
-def _walk(node: Any, path: Path_, lines: dict[Path_, int], seen: set[int], name: str) -> None:
+def _walk(yaml: Any, node: Any, path: Path_, lines: dict[Path_, int], seen: set[int],
+          name: str) -> None:
     if id(node) in seen:
         raise FlowError([f"{name}:{node.start_mark.line + 1}: YAML anchors and aliases "
                          "(& and *) are not allowed in flow files; write the value out"])
@@ -94,10 +96,10 @@ def _walk(node: Any, path: Path_, lines: dict[Path_, int], seen: set[int], name:
                                  "words, not lists, mappings or aliases"])
             seen.add(id(key))
             lines[(*path, key.value)] = key.start_mark.line + 1
-            _walk(value, (*path, key.value), lines, seen, name)
+            _walk(yaml, value, (*path, key.value), lines, seen, name)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines, seen, name)
+            _walk(yaml, item, (*path, i), lines, seen, name)
 
 
 def validate(doc: Located, model: type[M]) -> M:
@@ -128,10 +130,15 @@ def _describe(doc: Located, err: Any) -> str:
 
 def read(path: Path) -> Located:
     """Read and parse one file; unreadable files become FlowError, never OSError."""
+    cached = flowcache.get(path)
+    if cached is not None:
+        return Located(str(path), *cached)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise FlowError([f"{path}:1: the file is not UTF-8 text"]) from None
     except OSError as exc:
         raise FlowError([f"{path}:1: cannot read the file ({exc.strerror or exc})"]) from None
-    return parse_yaml(text, str(path))
+    doc = parse_yaml(text, str(path))
+    flowcache.put(path, doc.data, doc.lines)
+    return doc

@@ -47,7 +47,8 @@ SECRET_KINDS = frozenset({"secret", "activation_key"})
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
 
 
 class Source(_Strict):

@@ -5,10 +5,11 @@ in ``EPOC_WIZARD_HOME`` for tests and for people who keep it on a shared drive::
 
     {"schema": 1, "journeys": {"<journey id>": {...journey...}}}
 
-Every save takes the lock (``state.lock``, an flock), re-reads the file, replaces
-only the journey being saved, writes a temporary file in the same folder, fsyncs it
-and renames it over the old one; a crash at any moment leaves either the old or the
-new file, never half of one. The previous good file stays as ``state.json.bak``.
+Every save takes the lock (``state.lock``, an flock), re-reads the file (unless it
+is still the one this process last wrote), replaces only the journey being saved,
+writes a temporary file in the same folder, fsyncs it and renames it over the old
+one; a crash at any moment leaves either the old or the new file, never half of one.
+The previous good file stays as ``state.json.bak``.
 Files are 0600 and the folder 0700. A file that cannot be read is never overwritten:
 the error says what is wrong and ``epoc-wizard doctor`` says how to recover.
 
@@ -120,6 +121,7 @@ class Store:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or state_dir()
         self.path = self.directory / STATE_FILE
+        self._cache: tuple[tuple[int, int, int] | None, dict[str, bytes]] | None = None
 
     def journeys(self) -> dict[str, dict[str, Any]]:
         journeys: dict[str, dict[str, Any]] = read_document(self.directory)["journeys"]
@@ -143,19 +145,36 @@ class Store:
                              + _recover_hint(self.path)) from None
 
     def save(self, journey: Journey) -> None:
-        data = journey.model_dump(mode="json")
-        self.update(lambda journeys: journeys.__setitem__(journey.id, data))
+        self.write({journey.id: journey.model_dump(mode="json", exclude_none=True)})
 
     def delete(self, journey_id: str) -> None:
-        self.update(lambda journeys: journeys.pop(journey_id, None))
+        self.write({}, remove=(journey_id,))
 
-    def update(self, change: Callable[[dict[str, Any]], object]) -> None:
-        """Apply ``change`` to the journeys under the lock, and write the result."""
+    def write(self, journeys: dict[str, dict[str, Any]], remove: tuple[str, ...] = ()) -> None:
+        """Replace these journeys (and remove those) under the lock, keeping all others."""
         with self.lock():
-            doc = read_document(self.directory)
-            change(doc["journeys"])
-            doc["schema"] = SCHEMA_VERSION
-            self._write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+            parts = self._parts()
+            for jid in remove:
+                parts.pop(jid, None)
+            for jid, data in journeys.items():
+                parts[jid] = _dumps(data)
+            body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
+            self._write(b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body))
+            self._cache = (_identity(self.path), parts)
+
+    def _parts(self) -> dict[str, bytes]:
+        """Each journey's JSON text, as on disk now.
+
+        Serializing hundreds of journeys on every answer would dominate the cost of a
+        save, so the texts of the last file this process wrote or read are kept, and
+        reused while the file on disk is still that file (same inode, size and mtime;
+        every write is a new file, so another process's write always shows).
+        """
+        identity = _identity(self.path)
+        if self._cache is not None and identity is not None and self._cache[0] == identity:
+            return dict(self._cache[1])
+        journeys = read_document(self.directory)["journeys"]
+        return {jid: _dumps(data) for jid, data in journeys.items()}
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -223,6 +242,18 @@ class Store:
             why = exc.strerror or str(exc)
         return StateError(f"Cannot save progress in {self.directory}: {why}. Your last saved "
                           "progress is unchanged; fix this and run the same command again.")
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _fsync_dir(directory: Path) -> None:

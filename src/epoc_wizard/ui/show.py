@@ -9,15 +9,37 @@ supports it they are also hyperlinks.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
 from epoc_wizard.engine import fill_in, progress
 from epoc_wizard.journey import Journey
 from epoc_wizard.model import Contact, Flow, Step
+
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*([^*\s][^*]*?)\*(?!\w)")
+
+
+def markdown(text: str, *, plain: bool = False) -> Text:
+    """The small Markdown of flow files (paragraphs, lists, **bold**, *italic*, `code`).
+
+    Flow texts use only these, and rendering them here keeps the markdown-it parser that
+    rich.markdown needs out of start-up. In plain mode the marks are dropped.
+    """
+    out = Text()
+    for line in text.splitlines():
+        pos = 0
+        for m in _INLINE.finditer(line):
+            out.append(line[pos:m.start()])
+            bold, code, italic = m.groups()
+            style = "bold" if bold else "cyan" if code else "italic"
+            out.append(bold or code or italic, style="" if plain else style)
+            pos = m.end()
+        out.append(line[pos:] + "\n")
+    out.rstrip()
+    return out
 
 
 def contact_lines(contact: Contact) -> list[str]:
@@ -63,8 +85,7 @@ class View:
     def step(self, flow: Flow, journey: Journey, step: Step, now: dt.datetime) -> None:
         done, total = progress(flow, journey)
         body: list[RenderableType] = []
-        do = fill_in(step.do.strip(), journey.answers)
-        body.append(Text(do) if self.plain else Markdown(do))
+        body.append(markdown(fill_in(step.do.strip(), journey.answers), plain=self.plain))
         if step.screen:
             body.append(Text("On the screen: " + "  >  ".join(f'"{w}"' for w in step.screen)))
         if step.links:

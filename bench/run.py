@@ -1,0 +1,177 @@
+"""Start-up and save benchmark for epoc-wizard: ``python bench/run.py``.
+
+Every figure is a median over several runs after a warm-up. Whole-process timings are
+also given as a ratio to a bare ``python -c pass`` measured in the same run, so the
+figures compare across machines. Prints a table and exits 1 if any budget is missed.
+
+Run it with the interpreter of the environment where epoc-wizard is installed, e.g.
+``.venv/bin/python bench/run.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+WIZARD = shutil.which("epoc-wizard", path=str(BIN)) or "epoc-wizard"
+T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+
+
+def median_time(fn: Callable[[], object], runs: int, warmup: int = 2) -> float:
+    """Median seconds of ``fn``; a function that returns a float times itself."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        own = fn()
+        times.append(own if isinstance(own, float) else time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_process(args: list[str], env: dict[str, str]) -> Callable[[], object]:
+    def go() -> object:
+        return subprocess.run(args, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, check=False)
+    return go
+
+
+def make_state(directory: Path, count: int) -> None:
+    """A realistic state: journeys across flows, some waiting, some done."""
+    from epoc_wizard import engine
+    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.journey import Journey
+    from epoc_wizard.store import Store
+
+    catalog = load_catalog()
+    flow = catalog.get("cmsnet")
+    journeys = {}
+    for i in range(count):
+        ccn = f"05{i:04d}"
+        j = Journey(id=f"cmsnet-{ccn}", flow="cmsnet", facility=ccn, created=T0, updated=T0,
+                    answers={"provider_type": "hospice", "facility_name": f"Facility {i}",
+                             "state": "CA", "ccn": ccn, "zip": "95814", "existing_ids": "0"})
+        for step in engine.visible_steps(flow, j.answers)[: i % 8]:
+            j = engine.mark(flow, j, step.id, "done", T0)
+        if i % 3 == 0:
+            j = engine.mark(flow, j, "submit_request", "waiting", T0)
+        j = engine.summarize(flow, j, T0)
+        journeys[j.id] = j.model_dump(mode="json", exclude_none=True)
+    Store(directory).write(journeys)
+
+
+def pty_first_prompt(env: dict[str, str], tmp: Path) -> Callable[[], object]:
+    """Seconds from starting ``start cmsnet`` in a pseudo-terminal to its first prompt.
+
+    A bare ``pty.fork`` is used rather than pexpect, whose own start-up and polling
+    would be counted otherwise.
+    """
+    import itertools
+    import pty
+    import select
+    import signal
+
+    counter = itertools.count()
+
+    def go() -> float:
+        # A new state folder each time, so every run sees the same first prompt.
+        run_env = {**env, "EPOC_WIZARD_HOME": str(tmp / f"pty{next(counter)}")}
+        start = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child
+            os.execve(WIZARD, [WIZARD, "start", "cmsnet"], run_env)
+        seen = b""
+        try:
+            while b"What kind of provider" not in seen:
+                ready, _, _ = select.select([fd], [], [], 30)
+                chunk = os.read(fd, 65536) if ready else b""
+                if not chunk:
+                    raise RuntimeError("start cmsnet ended before its first prompt: "
+                                       + seen[-300:].decode(errors="replace"))
+                seen += chunk
+            return time.perf_counter() - start
+        finally:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(fd)
+    return go
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    runs = args.runs
+
+    # A normal install has bytecode; an editable one gets it on first import, unless
+    # PYTHONDONTWRITEBYTECODE is set. Compile it, so every run measures an installed program.
+    import compileall
+
+    import epoc_wizard
+    compileall.compile_dir(str(Path(epoc_wizard.__file__).parent), quiet=1)
+
+    tmp = Path(tempfile.mkdtemp(prefix="epoc-bench-"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("EPOC_WIZARD")}
+    base_env.update({"HOME": str(tmp / "home"), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1",
+                     "EPOC_WIZARD_NOW": T0.isoformat()})
+    envs = {}
+    for n in (20, 500):
+        d = tmp / f"state{n}"
+        make_state(d, n)
+        envs[n] = {**base_env, "EPOC_WIZARD_HOME": str(d)}
+    empty_env = {**base_env, "EPOC_WIZARD_HOME": str(tmp / "empty")}
+
+    bare = median_time(run_process([sys.executable, "-c", "pass"], base_env), runs)
+    rows: list[tuple[str, float, str, bool]] = []
+
+    def ratio_row(name: str, seconds: float, budget: float) -> None:
+        r = seconds / bare
+        rows.append((name, seconds, f"{r:.1f}x (budget {budget:g}x)", r <= budget))
+
+    ratio_row("python -c pass", bare, 1)
+    status20 = median_time(run_process([WIZARD, "status"], envs[20]), runs)
+    ratio_row("status, 20 journeys", status20, 5)
+    status500 = median_time(run_process([WIZARD, "status"], envs[500]), runs)
+    r = status500 / status20
+    rows.append(("status, 500 journeys", status500,
+                 f"{status500 / bare:.1f}x; {r:.2f}x the 20-journey figure (budget 1.5x)",
+                 r <= 1.5))
+    ratio_row("--help", median_time(run_process([WIZARD, "--help"], empty_env), runs), 10)
+    first = median_time(pty_first_prompt(empty_env, tmp), max(5, runs // 3), warmup=1)
+    ratio_row("start cmsnet, to first prompt (pty)", first, 30)
+
+    from epoc_wizard.catalog import load_catalog
+    load = median_time(load_catalog, runs)
+    rows.append(("load + check all bundled flows (in-process)", load, "budget 30 ms",
+                 load <= 0.030))
+
+    from epoc_wizard.journey import Journey
+    from epoc_wizard.store import Store
+    store = Store(tmp / "state500")
+    journey = Journey.model_validate(store.journeys()["cmsnet-050007"])
+    save = median_time(lambda: store.save(journey), runs)
+    rows.append(("one save with fsync, 500-journey state", save, "budget 5 ms", save <= 0.005))
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measurement':<{width}}  {'median':>9}  ratio / budget")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 40}")
+    for name, seconds, note, ok in rows:
+        print(f"{name:<{width}}  {seconds * 1000:7.1f}ms  {note}{'' if ok else '  OVER BUDGET'}")
+    print(f"\n{runs} runs each after warm-up; Python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs.")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

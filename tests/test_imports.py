@@ -1,0 +1,66 @@
+"""Import guards: the quick commands must not load the heavy libraries.
+
+Timings belong to ``bench/run.py``; these tests only check which modules a command
+imports, which is what keeps it quick.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import wizard_env
+
+PROBE = """
+import atexit, json, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["epoc-wizard", *sys.argv[2:]]
+from epoc_wizard.entry import main
+main()
+"""
+
+HEAVY = ("prompt_toolkit", "questionary", "yaml", "pydantic", "rich", "holidays",
+         "importlib.metadata")
+
+
+def modules_for(home: Path, tmp_path: Path, *args: str) -> set[str]:
+    out = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", PROBE, str(out), *args], env=wizard_env(home),
+                   capture_output=True, text=True, timeout=60)
+    return set(json.loads(out.read_text()))
+
+
+def loaded(modules: set[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+@pytest.fixture
+def state_with_journey(home: Path) -> Path:
+    from conftest import run_wizard
+
+    data = Path(__file__).parent / "data" / "cmsnet-hospice.yaml"
+    assert run_wizard(home, "start", "--answers", str(data)).returncode == 0
+    return home
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--json"],
+                                  ["status", "--facility", "056304"], ["--version"]])
+def test_quick_commands_load_nothing_heavy(state_with_journey: Path, tmp_path: Path,
+                                           args: list[str]) -> None:
+    modules = modules_for(state_with_journey, tmp_path, *args)
+    assert "epoc_wizard.entry" in modules
+    for name in (*HEAVY, "typer", "epoc_wizard.cli"):
+        assert not loaded(modules, name), f"{' '.join(args)} imported {name}"
+
+
+def test_help_loads_typer_but_nothing_of_the_wizard(home: Path, tmp_path: Path) -> None:
+    modules = modules_for(home, tmp_path, "--help")
+    assert loaded(modules, "typer")
+    for name in ("prompt_toolkit", "questionary", "yaml", "holidays", "epoc_wizard.catalog",
+                 "epoc_wizard.model", "epoc_wizard.ui"):
+        assert not loaded(modules, name), f"--help imported {name}"
