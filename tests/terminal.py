@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pexpect
@@ -27,6 +28,13 @@ def finish(child: pexpect.spawn) -> int:
     child.close()
     assert "Traceback" not in (child.before or "")
     return int(child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus)
+
+
+def flat(text: str) -> str:
+    """Screen text as a sentence: no colour codes, box lines or wrapping."""
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    text = re.sub(r"[│╭╮╰╯─]", " ", text)
+    return re.sub(r"\s+", " ", text)
 
 
 def pick(child: pexpect.spawn, label_index: int) -> None:

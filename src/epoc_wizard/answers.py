@@ -7,7 +7,7 @@ a value refused at the keyboard is refused in a script too, with the same senten
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,11 @@ def check_answer(question: Question, raw: Any, answers: Mapping[str, Any]) -> Ch
     state = answers.get(question.state_from) if question.state_from else None
     result = run_check(kind, text, state=state if isinstance(state, str) else None)
     return Checked(result.ok, result.value, result.message)
+
+
+def validator(question: Question, answers: Mapping[str, Any]) -> Callable[[Any], Checked]:
+    """The check for one question, in the form the prompts take it."""
+    return lambda raw: check_answer(question, raw, answers)
 
 
 def _check_options(question: Question, raw: Any) -> Checked:

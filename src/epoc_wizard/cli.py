@@ -134,7 +134,7 @@ def contacts(
 ) -> None:
     """List the help desks: phone, e-mail, postal address."""
     from epoc_wizard.catalog import load_catalog
-    from epoc_wizard.ui.show import contact_lines
+    from epoc_wizard.outline import contact_lines
 
     catalog = load_catalog()
     if flow:
@@ -169,6 +169,56 @@ def check(
     print(f"OK{shown}" if result.ok else result.message)
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    journey: Annotated[str | None, typer.Argument(
+        help="The journey id; omit for the most recent one.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file.",
+                                                dir_okay=False)] = None,
+    blank: Annotated[str | None, typer.Option(
+        "--blank", help="Print an empty checklist of this flow, to work from on paper.")] = None,
+    facility: FacilityOpt = None,
+) -> None:
+    """Print a journey's record: checklist, IDs obtained, waits, contacts."""
+    from epoc_wizard.commands import normalize_facility
+    from epoc_wizard.reports import export as make
+
+    print(make(journey, normalize_facility(facility), fmt, output, blank))
+
+
+@app.command()
+def email(
+    journey: Annotated[str | None, typer.Argument(
+        help="The journey id; omit for the most recent one.")] = None,
+    open_id: Annotated[str | None, typer.Option(
+        "--open", help="Open this draft in your mail program.")] = None,
+    facility: FacilityOpt = None,
+) -> None:
+    """List the e-mails to send, and save each as an .eml draft."""
+    from epoc_wizard.commands import normalize_facility
+    from epoc_wizard.reports import email as make
+
+    print(make(journey, normalize_facility(facility), open_id))
+
+
+@app.command()
+def edit(
+    journey: Annotated[str, typer.Argument(help="The journey id.")],
+    question: Annotated[str, typer.Argument(help="The question id (see 'flows show').")],
+    value: Annotated[str | None, typer.Option(
+        "--value", help="The new answer, without asking (same checks).")] = None,
+    plain: PlainOpt = False,
+) -> None:
+    """Change one earlier answer; the steps that depend on it follow."""
+    from epoc_wizard import commands
+
+    try:
+        print(commands.edit(journey, question, value, plain))
+    except Interrupted:
+        _interrupted(f" {journey}")
 
 
 @flows_app.command("list")

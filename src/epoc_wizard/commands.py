@@ -12,11 +12,12 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from epoc_wizard import clock
 from epoc_wizard.catalog import Catalog, load_catalog
 from epoc_wizard.checks import check_ccn
-from epoc_wizard.errors import UsageError
+from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.journey import Journey
 from epoc_wizard.model import Flow
 from epoc_wizard.session import Session
@@ -95,7 +96,7 @@ def _unfinished(store: Store) -> list[Journey]:
     return sorted(out, key=lambda j: j.updated, reverse=True)
 
 
-def _check_retired(ctx: Context, flow: Flow) -> Flow:
+def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
     """Say plainly when a flow is retired for some providers; offer the replacement."""
     r = flow.retired
     if r is None:
@@ -103,9 +104,12 @@ def _check_retired(ctx: Context, flow: Flow) -> Flow:
     replacement = ctx.catalog.get(r.replacement)
     ctx.view.notice(f"Retired on {r.on:%d %B %Y} for "
                     + ", ".join(p.replace("_", " ") + "s" for p in r.for_), r.message)
-    if ctx.answers is not None:
-        provider = ctx.answers.answers.get("provider_type")
-        return replacement if provider in r.for_ else flow
+    if provider is not None:
+        if provider in r.for_:
+            ctx.view.info(f"This is for a {str(provider).replace('_', ' ')}, so you are "
+                          f"taken to '{replacement.title}' instead.")
+            return replacement
+        return flow
     whom = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in r.for_)
     if not ctx.asker.confirm(f"Is this for {whom}?", default=True):
         return flow
@@ -115,13 +119,60 @@ def _check_retired(ctx: Context, flow: Flow) -> Flow:
     return replacement if pick == replacement.id else flow
 
 
-def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey:
+def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
+    """Ask the triage questions; the flow the person chose to start, and its preset answers."""
+    from epoc_wizard.answers import validator
+    from epoc_wizard.triage import QUESTIONS, prefill, recommend
+
+    ctx.view.info("A few questions to find the path you need.")
+    answers: dict[str, Any] = {}
+    for q in QUESTIONS:
+        answers[q.id] = ctx.asker.ask(q, validator(q, answers))
+    recs = recommend(answers)
+    ctx.view.notice("Recommended, in this order", "\n".join(
+        f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
+        for i, r in enumerate(recs, 1)))
+    if answers.get("scope") == "several":
+        ctx.view.info("For several facilities, start one journey per facility with "
+                      "--facility CCN, or list them in an answers file under 'facilities:'; "
+                      "'epoc-wizard status' groups them by facility.")
+    pick = ctx.asker.choose("Start now?", [
+        (r.flow, f"Start '{ctx.catalog.get(r.flow).title}' now") for r in recs]
+        + [("", "Not now")])
+    return (pick or None), prefill(answers)
+
+
+def _preset(flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
+    """The preset answers this flow asks for, and only those its checks accept."""
+    from epoc_wizard.answers import check_answer
+
+    out: dict[str, Any] = {}
+    for qid, value in values.items():
+        q = flow.question(qid)
+        # A CCN or ZIP is checked against its state: without the state, it is asked.
+        if q is not None and not q.secret and (q.state_from is None or q.state_from in out):
+            result = check_answer(q, value, out)
+            if result.ok:
+                out[qid] = result.value
+    return out
+
+
+def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | None:
+    if ctx.answers is not None and "facilities" in ctx.answers.data:
+        start_batch(ctx, flow_id)
+        return None
+    preset: dict[str, Any] = {}
     if flow_id is None and ctx.answers is not None:
         flow_id = ctx.answers.data.get("flow")
     if flow_id is None:
-        flow_id = ctx.asker.choose("Which path do you need?", [
-            (f.id, f"{f.title}: {f.summary}") for f in ctx.catalog.flows.values()])
-    flow = _check_retired(ctx, ctx.catalog.get(flow_id))
+        flow_id, preset = _triage(ctx)
+        if flow_id is None:
+            ctx.view.info("Nothing was started. Run 'epoc-wizard start' again when you are "
+                          "ready.")
+            return None
+    provider = (ctx.answers.answers.get("provider_type") if ctx.answers is not None
+                else preset.get("provider_type"))
+    flow = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
     if facility is None and ctx.answers is not None:
         if ctx.answers.data.get("facility") is not None:
             facility = normalize_facility(str(ctx.answers.data["facility"]))
@@ -142,13 +193,48 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey:
             return ctx.session(flow).run(j)
     now = clock.now()
     taken = set(ctx.store.journeys())
-    answers = {"ccn": facility} if facility and flow.question("ccn") else {}
+    answers = _preset(flow, {**preset, **({"ccn": facility} if facility else {})})
     journey = Journey(id=_new_id(flow.id, facility, taken), flow=flow.id,
                       flow_version=flow.version, facility=facility, created=now, updated=now,
                       answers=answers)
     ctx.view.info(f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
                   "as you go; press Ctrl-C at any time to stop.")
     return ctx.session(flow).run(journey)
+
+
+def start_batch(ctx: Context, flow_id: str | None) -> None:
+    """One journey per facility listed under ``facilities:`` in the answers file.
+
+    Each entry is ``{facility: CCN, answers: {...}}``; its answers are added to the
+    file's shared ``answers``. A facility whose answers are refused is reported and the
+    others go on; the run fails at the end if any did.
+    """
+    assert ctx.answers is not None
+    entries = ctx.answers.data["facilities"]
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and e.get("facility") for e in entries):
+        raise UsageError(f"{ctx.answers.name}: 'facilities' must be a list of entries like "
+                         "{facility: '056304', answers: {...}}.")
+    failed = []
+    for entry in entries:
+        own = entry.get("answers") or {}
+        answers = {"ccn": str(entry["facility"]), **ctx.answers.answers,
+                   **(own if isinstance(own, dict) else {})}
+        data = {**ctx.answers.data, "facility": str(entry["facility"]), "answers": answers}
+        data.pop("facilities")
+        one = AnswersFile(data, f"{ctx.answers.name} (facility {entry['facility']})")
+        sub = Context(ctx.catalog, ctx.store, Scripted(one), ctx.view, one)
+        try:
+            start(sub, flow_id, normalize_facility(str(entry["facility"])))
+        except WizardError as exc:
+            failed.append(str(entry["facility"]))
+            ctx.view.info(exc.message)
+    done = len(entries) - len(failed)
+    ctx.view.info(f"Started or continued {done} of {len(entries)} facilities."
+                  + (f" Not done: {', '.join(failed)}." if failed else ""))
+    if failed:
+        raise WizardError(f"{len(failed)} of {len(entries)} facilities could not be "
+                          "started; see the messages above.")
 
 
 def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journey:
@@ -176,3 +262,48 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
         ctx.view.notice("This path was updated since you last worked on it", changes)
     ctx.view.info(f"Resuming {journey.id}: {flow.title}.")
     return ctx.session(flow).run(journey)
+
+
+def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> str:
+    """Ask one earlier answer again (or take ``value``), with the same checks; say what
+    that changed in the steps that apply."""
+    from epoc_wizard import engine
+    from epoc_wizard.answers import check_answer, validator
+
+    store = Store()
+    journey = store.load(journey_id)
+    catalog = load_catalog()
+    flow = catalog.get(journey.flow)
+    question = flow.question(question_id)
+    if question is None:
+        known = ", ".join(q.id for q in flow.questions() if not q.secret)
+        raise UsageError(f"'{question_id}' is not a question of {flow.title}. Its questions: "
+                         f"{known}.")
+    if question.secret:
+        raise UsageError(f"'{question_id}' is never saved, so there is nothing to change.")
+    if value is not None:
+        result = check_answer(question, value, journey.answers)
+        if not result.ok:
+            raise WizardError(f"That answer was refused: {result.message}")
+        new = result.value
+    else:
+        ctx = make_context(None, plain)
+        old = journey.answers.get(question_id)
+        if old is not None:
+            ctx.view.info(f"Current answer: {old}")
+        new = ctx.asker.ask(question, validator(question, journey.answers))
+    before = [s.id for s in engine.visible_steps(flow, journey.answers)]
+    changed = engine.apply_answer(journey, question, new, clock.now())
+    changed = engine.summarize(flow, changed, clock.now())
+    store.save(changed)
+    after = [s.id for s in engine.visible_steps(flow, changed.answers)]
+    added = [flow.step(s).title for s in after if s not in before]
+    removed = [flow.step(s).title for s in before if s not in after]
+    parts = [f"Saved: {question_id} is now {new!r}."]
+    if added:
+        parts.append("Steps that now apply: " + "; ".join(added) + ".")
+    if removed:
+        parts.append("Steps that no longer apply: " + "; ".join(removed) + ".")
+    step = engine.current_step(flow, changed)
+    parts.append(f"Next step: {step.title}." if step else "Every step is done.")
+    return " ".join(parts)

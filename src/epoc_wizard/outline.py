@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from epoc_wizard.model import Condition, Flow
+from epoc_wizard.model import Condition, Contact, Flow
+
+
+def contact_lines(contact: Contact) -> list[str]:
+    lines = [contact.name]
+    if contact.phone:
+        lines.append(f"  Phone: {contact.phone}")
+    if contact.email:
+        lines.append(f"  E-mail: {contact.email}")
+    if contact.hours:
+        lines.append(f"  Hours: {contact.hours}")
+    if contact.web:
+        lines.append(f"  Web: {contact.web}")
+    if contact.address:
+        lines.append("  Mail: " + contact.address.strip().replace("\n", "\n        "))
+    if contact.notes:
+        lines.append(f"  Note: {contact.notes}")
+    return lines
 
 
 def flow_status(flow: Flow) -> str:

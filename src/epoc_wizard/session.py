@@ -8,22 +8,21 @@ interruption at any prompt loses nothing that was answered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from functools import partial
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from epoc_wizard import engine
-from epoc_wizard.answers import Checked, check_answer
+from epoc_wizard.answers import validator
 from epoc_wizard.errors import Interrupted
 from epoc_wizard.journey import Journey
-from epoc_wizard.model import Flow, Question
+from epoc_wizard.model import Flow, Step
 from epoc_wizard.store import Store
 from epoc_wizard.ui import Asker
 from epoc_wizard.ui.show import View
 
-
-def _check(question: Question, answers: Mapping[str, Any], raw: Any) -> Checked:
-    return check_answer(question, raw, answers)
+if TYPE_CHECKING:
+    from epoc_wizard.outputs.drafts import Draft
 
 
 class Session:
@@ -61,9 +60,10 @@ class Session:
                 return journey
             now = self.clock()
             self.view.step(self.flow, journey, step, now)
+            draft = self._draft(journey, step)
             while questions := engine.open_questions(step, journey, self.secrets):
                 q = questions[0]
-                value = self.asker.ask(q, partial(_check, q, journey.answers))
+                value = self.asker.ask(q, validator(q, journey.answers))
                 if q.secret:
                     self.secrets[q.id] = value
                     self.view.info("Checked. (This value is not saved anywhere.)")
@@ -93,11 +93,27 @@ class Session:
                 self.view.contacts([self.flow.contact_book[c] for c in ids
                                     if c in self.flow.contact_book])
             elif action == "links":
-                self._open_link(step.links)
+                self._open(step.links[0].url if len(step.links) == 1 else self.asker.choose(
+                    "Which link?", [(lk.url, f"{lk.title} ({lk.url})") for lk in step.links]))
+            elif action == "email" and draft is not None:
+                self._open(draft.mailto())
 
-    def _open_link(self, links: list[Any]) -> None:
-        url = links[0].url if len(links) == 1 else self.asker.choose(
-            "Which link?", [(link.url, f"{link.title} ({link.url})") for link in links])
+    def _draft(self, journey: Journey, step: Step) -> Draft | None:
+        """Show (and save as .eml) the e-mail this step asks the person to send."""
+        from epoc_wizard.outputs import drafts
+
+        draft = drafts.draft_for(self.flow, journey, step)
+        if draft is None:
+            return None
+        try:
+            saved: Path | None = drafts.save(draft, drafts.drafts_dir(self.store.directory,
+                                                                      journey))
+        except OSError:
+            saved = None
+        self.view.draft(draft, saved)
+        return draft
+
+    def _open(self, url: str) -> None:
         import webbrowser
 
         opened = False
@@ -105,5 +121,5 @@ class Session:
             opened = webbrowser.open(url)
         except webbrowser.Error:
             opened = False
-        self.view.info(f"Opened {url} in your browser." if opened
-                       else f"No browser could be opened here. Copy this address: {url}")
+        self.view.info(f"Opened {url[:80]}{'...' if len(url) > 80 else ''}." if opened
+                       else f"Nothing could be opened here. Copy this address: {url}")

@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol
 from epoc_wizard.answers import Checked
 from epoc_wizard.model import Question, Step
 
-Action = Literal["done", "waiting", "later", "back", "contacts", "links", "skip"]
+Action = Literal["done", "waiting", "later", "back", "contacts", "links", "email"]
 Validator = Callable[[Any], Checked]
 
 
@@ -47,4 +47,6 @@ def action_choices(step: Step, *, waiting: bool, can_go_back: bool) -> list[tupl
     choices.append(("contacts", "Show who to call for help"))
     if step.links:
         choices.append(("links", "Open a link in the web browser"))
+    if step.email:
+        choices.append(("email", "Open the e-mail in my mail program"))
     return choices

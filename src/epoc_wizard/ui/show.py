@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -18,8 +20,26 @@ from rich.text import Text
 from epoc_wizard.engine import fill_in, progress
 from epoc_wizard.journey import Journey
 from epoc_wizard.model import Contact, Flow, Step
+from epoc_wizard.outline import contact_lines
+
+if TYPE_CHECKING:
+    from epoc_wizard.outputs.drafts import Draft
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*([^*\s][^*]*?)\*(?!\w)")
+
+
+_LIST_ITEM = re.compile(r"^\s*([-*]|\d+\.)\s")
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines as Markdown reads them: wrapped lines of a paragraph or item are joined."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and out[-1].strip() and line.strip() and not _LIST_ITEM.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 def markdown(text: str, *, plain: bool = False) -> Text:
@@ -29,7 +49,7 @@ def markdown(text: str, *, plain: bool = False) -> Text:
     rich.markdown needs out of start-up. In plain mode the marks are dropped.
     """
     out = Text()
-    for line in text.splitlines():
+    for line in _paragraphs(text):
         pos = 0
         for m in _INLINE.finditer(line):
             out.append(line[pos:m.start()])
@@ -40,23 +60,6 @@ def markdown(text: str, *, plain: bool = False) -> Text:
         out.append(line[pos:] + "\n")
     out.rstrip()
     return out
-
-
-def contact_lines(contact: Contact) -> list[str]:
-    lines = [contact.name]
-    if contact.phone:
-        lines.append(f"  Phone: {contact.phone}")
-    if contact.email:
-        lines.append(f"  E-mail: {contact.email}")
-    if contact.hours:
-        lines.append(f"  Hours: {contact.hours}")
-    if contact.web:
-        lines.append(f"  Web: {contact.web}")
-    if contact.address:
-        lines.append("  Mail: " + contact.address.strip().replace("\n", "\n        "))
-    if contact.notes:
-        lines.append(f"  Note: {contact.notes}")
-    return lines
 
 
 class View:
@@ -93,7 +96,10 @@ class View:
             body += [self._link(link.title, link.url) for link in step.links]
         contact = flow.contact_book.get(step.contact or "")
         if contact:
-            body.append(Text("Help: " + "\n".join(contact_lines(contact))))
+            # Name, phone and e-mail; the rest is one menu choice away ("who to call").
+            short = [line for line in contact_lines(contact)
+                     if not line.lstrip().startswith(("Note:", "Mail:", "Hours:", "Web:"))]
+            body.append(Text("Help: " + "\n".join(short)))
         if step.note:
             body.append(Text(f"Note: {step.note.strip()}", style="" if self.plain else "yellow"))
         record = journey.record(step.id)
@@ -117,6 +123,15 @@ class View:
             return
         self._block("Who to contact", [Text("\n\n".join("\n".join(contact_lines(c))
                                                         for c in contacts))], style="green")
+
+    def draft(self, draft: Draft, saved: Path | None) -> None:
+        lines = [f"To: {draft.to}", f"Subject: {draft.subject}", "", draft.body.rstrip(), ""]
+        if draft.missing:
+            lines.append("Still to fill in: " + ", ".join(draft.missing) + ".")
+        if saved:
+            lines.append(f"Saved as {saved} (open it in your mail program to send it).")
+        lines.append(f"Why: {draft.why}")
+        self._block("E-mail to send", [Text("\n".join(lines))], style="magenta")
 
     def notice(self, title: str, text: str) -> None:
         self._block(title, [Text(text.strip())], style="yellow")

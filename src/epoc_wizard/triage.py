@@ -1,0 +1,123 @@
+"""Which path a person needs: a few questions, then the flows to follow, in order.
+
+``recommend`` is a pure function of the answers, so the decisions can be tested as a
+table. The answers are also handed to the flows started afterwards (``prefill``), so
+nothing asked here is asked again.
+
+Every reason quotes a fact from the sources: web ePOC was retired for nursing homes on
+14 July 2025 (001, 002); iQIES needs a HARP account and the Provider ePOC Administrator
+role, approved only when the organization has a Provider Security Official (001, 002);
+legacy ePOC needs a CMSNet user ID first (000, 001); California adds CDPH's steps (000);
+assisters reach the library through the Enterprise Portal and CMSzONE (004).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from epoc_wizard.model import Option, Question
+
+PROVIDERS = [("nursing_home", "Nursing home (skilled nursing or long-term care)"),
+             ("hospice", "Hospice"), ("home_health", "Home health agency"),
+             ("irf_ltch_swing", "Inpatient rehabilitation, long-term care hospital or swing bed"),
+             ("assister", "Assister organization (Navigator or certified application counselor)")]
+NEEDS = [("poc", "Submit plans of correction (ePOC) after a survey"),
+         ("assessments", "Submit assessments or records (MDS, HIS, OASIS...)"),
+         ("library", "Reach the Online Resource Library for Assisters")]
+ACCOUNTS = [("cmsnet", "A CMSNet user ID"), ("qies", "A QIES / ePOC user ID (MDS...)"),
+            ("harp", "A HARP account"), ("eidm", "An EIDM account"),
+            ("pso", "A Provider Security Official (PSO) in our organization"),
+            ("portal", "A CMS Enterprise Portal account")]
+
+
+def _q(qid: str, prompt: str, kind: str, options: list[tuple[str, str]] | None = None,
+       required: bool = True) -> Question:
+    return Question.model_validate({
+        "id": qid, "prompt": prompt, "kind": kind, "required": required,
+        "options": [Option(value=v, label=label) for v, label in options] if options else None})
+
+
+QUESTIONS = [
+    _q("provider_type", "What kind of organization are you?", "select", PROVIDERS),
+    _q("need", "What do you need to do?", "select", NEEDS),
+    _q("accounts", "Which of these do you already have? (space bar to tick, Enter when done)",
+       "checkbox", ACCOUNTS, required=False),
+    _q("state", "Which state is the facility in? (two letters, e.g. CA)", "state"),
+    _q("scope", "Is this for one facility or several?", "select",
+       [("one", "One facility"), ("several", "Several facilities of one organization")]),
+]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    flow: str
+    reason: str
+
+
+def recommend(answers: Mapping[str, Any]) -> list[Recommendation]:
+    """The flows to follow, in order, each with a one-sentence reason."""
+    provider = answers.get("provider_type")
+    need = answers.get("need")
+    have = set(answers.get("accounts") or [])
+    state = answers.get("state")
+    out: list[Recommendation] = []
+    if provider == "assister" or need == "library":
+        why = ("you already have an Enterprise Portal account, so you can go straight to "
+               "requesting CMSzONE access" if "portal" in have else
+               "assisters join the library with a CMS Enterprise Portal account, the zONE End "
+               "User role in CMSzONE, then a community request with their Navigator or CAC ID")
+        return [Recommendation("assister-zone", why[0].upper() + why[1:] + ".")]
+    if provider == "nursing_home" and need == "poc":
+        pso = ("" if "pso" in have else " Your organization must have at least one Provider "
+               "Security Official (PSO) before the role can be approved; the flow says what "
+               "to do if it has none.")
+        out.append(Recommendation(
+            "iqies", "Web ePOC was retired for nursing homes on 14 July 2025: plans of "
+            "correction are now submitted in iQIES, which needs a HARP account and the "
+            f"Provider ePOC Administrator role.{pso}"))
+        return out
+    if need == "poc":
+        if "cmsnet" not in have:
+            out.append(Recommendation(
+                "cmsnet", "Legacy ePOC is reached through CMSNet, so you need your own "
+                "CMSNet user ID first."))
+        ca = (" As a California facility you will also get the CDPH steps (webinar passcode "
+              "and the e-mails to CDPH)." if state == "CA" else "")
+        out.append(Recommendation(
+            "legacy-epoc", "For providers other than nursing homes, the sources still describe "
+            f"ePOC through QIES / ASPEN Web (it was retired only for nursing homes).{ca}"))
+        return out
+    if provider == "nursing_home":
+        out.append(Recommendation(
+            "iqies", "A HARP account is required to obtain any iQIES role; the flow also "
+            "covers two-factor set-up and the role request."))
+        return out
+    if "cmsnet" not in have:
+        out.append(Recommendation(
+            "cmsnet", "A CMSNet user ID gives access to CMS' private network, where the QIES "
+            "ASAP submission system and CASPER reports are; it is the first of the user IDs "
+            "needed to submit records."))
+    else:
+        out.append(Recommendation(
+            "epoc-access", "You already have a CMSNet user ID; these steps show how to reach "
+            "the QIES systems for providers with it."))
+    return out
+
+
+def prefill(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Triage answers in the words of the flows, so that no flow asks them again."""
+    have = set(answers.get("accounts") or [])
+    out: dict[str, Any] = {}
+    if answers.get("provider_type") in {v for v, _ in PROVIDERS} - {"assister"}:
+        out["provider_type"] = answers["provider_type"]
+    if answers.get("state"):
+        out["state"] = answers["state"]
+    out["has_cmsnet_id"] = "cmsnet" in have
+    out["has_eidm"] = "eidm" in have
+    out["has_pso"] = "yes" if "pso" in have else "not_sure"
+    out["has_portal_account"] = "portal" in have
+    if answers.get("scope"):
+        out["access_scope"] = "individual" if answers["scope"] == "one" else "multiple_facility"
+    return out

@@ -1,0 +1,198 @@
+"""The guide features: triage, e-mail drafts, printable records, many facilities, edit,
+and plain mode."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from pathlib import Path
+
+import pytest
+
+from epoc_wizard.triage import prefill, recommend
+
+from conftest import run_wizard
+from terminal import CTRL_C, ENTER, finish, flat, pick, spawn
+
+CA_HOSPICE = {
+    "provider_type": "hospice", "facility_name": "Sunrise Hospice", "facility_id": "030000123",
+    "state": "CA", "ccn": "551501", "access_scope": "individual", "has_cmsnet_id": True,
+    "provider_number_type": "ccn", "registration_email": "admin@sunrise.example",
+    "cmsnet_user_id": "SUNR01"}
+
+
+@pytest.mark.parametrize(("situation", "flows", "in_reason"), [
+    ({"provider_type": "nursing_home", "need": "poc", "state": "CA"}, ["iqies"],
+     "retired for nursing homes on 14 July 2025"),
+    ({"provider_type": "nursing_home", "need": "poc", "accounts": ["pso"]}, ["iqies"],
+     "Provider ePOC Administrator role."),
+    ({"provider_type": "hospice", "need": "poc", "state": "CA"}, ["cmsnet", "legacy-epoc"],
+     "CDPH steps"),
+    ({"provider_type": "hospice", "need": "poc", "state": "TX", "accounts": ["cmsnet"]},
+     ["legacy-epoc"], "retired only for nursing homes"),
+    ({"provider_type": "hospice", "need": "assessments"}, ["cmsnet"], "QIES ASAP"),
+    ({"provider_type": "home_health", "need": "assessments", "accounts": ["cmsnet"]},
+     ["epoc-access"], "already have a CMSNet user ID"),
+    ({"provider_type": "nursing_home", "need": "assessments"}, ["iqies"], "any iQIES role"),
+    ({"provider_type": "assister", "need": "library"}, ["assister-zone"], "zONE End User"),
+    ({"provider_type": "hospice", "need": "library", "accounts": ["portal"]},
+     ["assister-zone"], "already have an Enterprise Portal account"),
+])
+def test_triage_recommendations(situation: dict[str, object], flows: list[str],
+                                in_reason: str) -> None:
+    recs = recommend(situation)
+    assert [r.flow for r in recs] == flows
+    assert any(in_reason in r.reason for r in recs)
+    assert all(r.reason.endswith(".") for r in recs)
+
+
+def test_triage_answers_become_flow_answers() -> None:
+    pre = prefill({"provider_type": "nursing_home", "state": "CA", "scope": "several",
+                   "accounts": ["pso", "eidm"]})
+    assert pre == {"provider_type": "nursing_home", "state": "CA", "has_cmsnet_id": False,
+                   "has_eidm": True, "has_pso": "yes", "has_portal_account": False,
+                   "access_scope": "multiple_facility"}
+    assert "provider_type" not in prefill({"provider_type": "assister"})
+
+
+def test_triage_in_a_terminal_skips_questions_already_answered(home: Path) -> None:
+    child = spawn(home, "start")
+    child.expect("What kind of organization")
+    pick(child, 0)  # nursing home
+    child.expect("What do you need to do")
+    pick(child, 0)  # plans of correction
+    child.expect("Which of these do you already have")
+    child.send(ENTER)
+    child.expect("Which state")
+    child.send("CA" + ENTER)
+    child.expect("one facility or several")
+    pick(child, 0)
+    child.expect("Recommended, in this order")
+    child.expect("Start now")
+    assert "Web ePOC was retired for nursing homes on 14 July 2025" in flat(child.before)
+    pick(child, 0)
+    child.expect("Facility name")  # provider type and state are not asked again
+    assert "What kind of provider" not in (child.before or "")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
+    assert row["flow"] == "iqies"
+    saved = json.loads((home / "state.json").read_text())["journeys"][row["id"]]["answers"]
+    assert saved["provider_type"] == "nursing_home" and saved["state"] == "CA"
+
+
+def start_ca(home: Path, tmp_path: Path, answers: dict[str, object], done: list[str]) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"flow": "legacy-epoc", "answers": answers, "done": done}))
+    result = run_wizard(home, "start", "--answers", str(path))
+    assert result.returncode == 0, result.stderr
+
+
+def test_cdph_drafts_are_standard_eml(home: Path, tmp_path: Path) -> None:
+    start_ca(home, tmp_path, CA_HOSPICE, ["about_facility", "web_epoc_retired"])
+    listing = run_wizard(home, "email")
+    assert listing.returncode == 0
+    folder = home / "drafts" / "legacy-epoc-551501"
+    subjects = {}
+    for path in sorted(folder.glob("*.eml")):
+        assert path.stat().st_mode & 0o777 == 0o600
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        subjects[path.stem] = msg["Subject"]
+        assert msg["To"].addresses[0].addr_spec == "CDPH-ASPEN-HELP@cdph.ca.gov"
+        assert msg["X-Unsent"] == "1"
+        body = msg.get_content()
+        for value in ("Sunrise Hospice", "030000123", "551501"):
+            assert value in body
+        assert "{" not in body
+    assert subjects == {"cdph_training_request": "ePOC - CMS Training",
+                        "cdph_epoc_activation": "ePOC Activation",
+                        "cdph_question": "ASPEN ePOC Provider Access Request"}
+    assert "mailto:CDPH-ASPEN-HELP@cdph.ca.gov?subject=ePOC%20-%20CMS%20Training" in \
+        listing.stdout
+
+
+def test_missing_answer_is_a_visible_blank(home: Path, tmp_path: Path) -> None:
+    answers = {k: v for k, v in CA_HOSPICE.items() if k != "facility_id"}
+    start_ca(home, tmp_path, answers, ["about_facility"])
+    out = run_wizard(home, "email").stdout
+    assert "Still to fill in: State facility ID" in out
+    body = (home / "drafts" / "legacy-epoc-551501" / "cdph_question.eml").read_text()
+    assert "[State facility ID: please fill in]" in body and "{facility_id}" not in body
+
+
+def test_no_drafts_outside_california(home: Path, tmp_path: Path) -> None:
+    start_ca(home, tmp_path, {**CA_HOSPICE, "state": "TX", "ccn": "451501"}, [])
+    assert "has no e-mail to send" in run_wizard(home, "email").stdout
+
+
+def test_export_markdown_and_html(home: Path, tmp_path: Path) -> None:
+    result = run_wizard(home, "start", "--answers",
+                        str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    assert result.returncode == 0
+    md = run_wizard(home, "export").stdout
+    assert "# CMSNet user ID: access record" in md
+    assert "- [x] 1. Have your facility's details ready — Done Mon 23 Nov 2026" in md
+    assert "- CMSNet user ID: SACRES01" in md
+    assert "(888) 238-2122" in md
+    out = tmp_path / "record.html"
+    saved = run_wizard(home, "export", "cmsnet-056304", "--format", "html", "--output",
+                       str(out))
+    assert saved.returncode == 0 and out.exists()
+    page = out.read_text()
+    assert "@page { size: letter" in page and "&#9745;" in page and "SACRES01" in page
+    blank = run_wizard(home, "export", "--blank", "iqies").stdout
+    assert "Facility: ____" in blank and "- [ ] 1." in blank
+    bad = run_wizard(home, "export", "--format", "pdf")
+    assert bad.returncode == 2 and "use md (Markdown) or html" in bad.stderr
+
+
+def test_many_facilities_from_one_answers_file(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "corp.yaml"
+    path.write_text(
+        "flow: cmsnet\n"
+        "answers: {provider_type: hospice, state: CA, existing_ids: '0'}\n"
+        "done: [about_facility, open_qtso]\n"
+        "facilities:\n"
+        "  - {facility: '551501', answers: {facility_name: One, zip: '95814'}}\n"
+        "  - {facility: '051502', answers: {facility_name: Two, zip: '90001'}}\n"
+        "  - {facility: '451503', answers: {facility_name: Three, zip: '75201'}}\n")
+    result = run_wizard(home, "start", "--answers", str(path))
+    assert result.returncode == 1  # the Texas CCN does not belong to CA
+    assert "Started or continued 2 of 3 facilities. Not done: 451503." in result.stdout
+    assert "belongs to Texas" in result.stdout or "Texas" in result.stdout
+    status = run_wizard(home, "status")
+    assert "Facility 051502 (Two)" in status.stdout and "Facility 551501 (One)" in status.stdout
+    # The refused facility keeps what it had answered, to be fixed and resumed.
+    assert "3 facilities, 3 journeys: 0 done, 0 waiting, 0 overdue." in status.stdout
+    one = run_wizard(home, "status", "--facility", "551501")
+    assert "551501" in one.stdout and "051502" not in one.stdout
+
+
+def test_edit_reevaluates_dependent_steps(home: Path) -> None:
+    run_wizard(home, "start", "--answers",
+               str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    changed = run_wizard(home, "edit", "cmsnet-056304", "provider_type", "--value",
+                         "nursing_home")
+    assert changed.returncode == 0, changed.stderr
+    assert "Steps that now apply: Use the CMSNet Access Request Form" in changed.stdout
+    assert "Steps that no longer apply: Print the Hospice CMSNet" in changed.stdout
+    refused = run_wizard(home, "edit", "cmsnet-056304", "zip", "--value", "10001")
+    assert refused.returncode == 1 and "refused" in refused.stderr
+    unknown = run_wizard(home, "edit", "cmsnet-056304", "shoe_size", "--value", "9")
+    assert unknown.returncode == 2 and "Its questions:" in unknown.stderr
+
+
+def test_plain_mode_numbered_choices_no_colour(home: Path) -> None:
+    child = spawn(home, "start", "cmsnet", "--plain")
+    child.expect("What kind of provider is this for")
+    child.expect("1. Hospice")
+    child.expect("Type a number from 1 to 4")
+    child.send("7" + ENTER)
+    child.expect("That is not one of the choices")
+    child.send("1" + ENTER)
+    child.expect("Facility name")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    shown = child.before or ""
+    assert "\x1b[3" not in shown and "╭" not in shown
