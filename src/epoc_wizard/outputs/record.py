@@ -154,7 +154,8 @@ def to_html(record: Record) -> str:
     for c in record.contacts:
         lines = contact_lines(c)
         parts.append(f"<div class=\"contact\"><strong>{e(lines[0])}</strong><br>"
-                     + "<br>".join(e(line.strip()) for line in lines[1:]) + "</div>")
+                     + "<br>".join(e(line.strip()).replace("\n", "<br>")
+                                   for line in lines[1:]) + "</div>")
     parts.append("<p class=\"foot\">Passwords, keys and answers to security questions are "
                  "never recorded here.</p></body></html>\n")
     return "\n".join(parts)
