@@ -100,6 +100,8 @@ class Session:
 
     def _draft(self, journey: Journey, step: Step) -> Draft | None:
         """Show (and save as .eml) the e-mail this step asks the person to send."""
+        if step.email is None:
+            return None
         from epoc_wizard.outputs import drafts
 
         draft = drafts.draft_for(self.flow, journey, step)
