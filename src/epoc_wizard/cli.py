@@ -7,7 +7,6 @@ No wizard logic lives here. Heavy modules are imported inside each command, so
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -53,22 +52,6 @@ def _main(
     """A step-by-step guide through CMS accounts."""
 
 
-def _interrupted(journey_hint: str = "") -> NoReturn:
-    print("\nStopped. Everything you answered is saved. To continue, run: "
-          f"epoc-wizard resume{journey_hint}", file=sys.stderr)
-    raise typer.Exit(130)
-
-
-def _journey_run(fn_name: str, answers: Path | None, plain: bool, *args: object) -> None:
-    from epoc_wizard import commands
-
-    ctx = commands.make_context(answers, plain)
-    try:
-        getattr(commands, fn_name)(ctx, *args)
-    except Interrupted as stop:
-        _interrupted(f" {stop.args[0]}" if stop.args else "")
-
-
 @app.command()
 def start(
     flow: Annotated[str | None, typer.Argument(
@@ -78,9 +61,9 @@ def start(
     plain: PlainOpt = False,
 ) -> None:
     """Start a new journey (or offer to continue the same one)."""
-    from epoc_wizard.commands import normalize_facility
+    from epoc_wizard.commands import run_journey_command
 
-    _journey_run("start", answers, plain, flow, normalize_facility(facility))
+    run_journey_command("start", flow, facility, answers, plain)
 
 
 @app.command()
@@ -92,9 +75,9 @@ def resume(
     plain: PlainOpt = False,
 ) -> None:
     """Continue a journey where you stopped."""
-    from epoc_wizard.commands import normalize_facility
+    from epoc_wizard.commands import run_journey_command
 
-    _journey_run("resume", answers, plain, journey, normalize_facility(facility))
+    run_journey_command("resume", journey, facility, answers, plain)
 
 
 @app.command()
@@ -218,7 +201,7 @@ def edit(
     try:
         print(commands.edit(journey, question, value, plain))
     except Interrupted:
-        _interrupted(f" {journey}")
+        raise Interrupted(journey) from None
 
 
 @flows_app.command("list")
@@ -267,43 +250,23 @@ def flows_schema() -> None:
 
 
 def run(args: list[str]) -> NoReturn:
-    """Run the app and map every failure to a sentence and an exit code."""
-    try:
-        code = app(args=args, prog_name="epoc-wizard", standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.TyperException as exc:
-        show = getattr(exc, "show", None)
-        if show:
-            show()
-        else:
-            _print_err(exc.message)
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        _print_err("\nStopped. Progress is saved after every answer; run "
-                   "'epoc-wizard resume' to continue.")
-        sys.exit(130)
-    except WizardError as exc:
-        _print_err(exc.message)
-        sys.exit(exc.exit_code)
-    except Interrupted:
-        _print_err("\nStopped. Nothing was changed.")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        _print_err("\nStopped. Progress is saved after every answer; run "
-                   "'epoc-wizard resume' to continue.")
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)
-    except Exception as exc:
-        if os.environ.get("EPOC_WIZARD_DEBUG"):
-            raise
-        _print_err(f"Something went wrong inside epoc-wizard ({type(exc).__name__}). Your "
-                   "saved progress is safe. Please report this, with the command you ran; "
-                   "set EPOC_WIZARD_DEBUG=1 to see the details.")
-        sys.exit(70)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Run the app; every failure becomes a sentence and an exit code (``guard.py``)."""
+    from epoc_wizard.guard import guarded, say
 
+    def work() -> int:
+        try:
+            code = app(args=args, prog_name="epoc-wizard", standalone_mode=False)
+        except typer.Exit as exc:
+            return exc.exit_code
+        except typer.TyperException as exc:
+            show = getattr(exc, "show", None)
+            if show:
+                show()
+            else:
+                say(exc.message)
+            return exc.exit_code
+        except typer.Abort:
+            raise KeyboardInterrupt from None
+        return code if isinstance(code, int) else 0
 
-def _print_err(message: str) -> None:
-    print(message, file=sys.stderr)
+    sys.exit(guarded(work))

@@ -31,6 +31,13 @@ PROVIDER_LABELS = {"nursing_home": "a nursing home (skilled nursing or long-term
                    "state_agency": "a state survey agency", "assister": "an assister"}
 
 
+def run_journey_command(name: str, target: str | None, facility: str | None,
+                        answers: Path | None, plain: bool) -> None:
+    """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call."""
+    ctx = make_context(answers, plain)
+    (start if name == "start" else resume)(ctx, target, normalize_facility(facility))
+
+
 def plain_wanted(flag: bool) -> bool:
     return flag or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 

@@ -3,11 +3,15 @@
 People run ``status`` and ``resume`` many times a day, so the cost of starting the
 program matters. The design in one place:
 
+* The commands people run most (``status``, ``start``, ``resume``) are parsed here,
+  from the small table ``_QUICK``, and call the same functions as their Typer commands;
+  anything else (``--help``, a misspelt option) goes to Typer for the full treatment.
+  This keeps Typer, and the pydantic adapters it builds for every parameter, out of
+  them.
 * ``status`` and ``--version`` never load Typer, pydantic, YAML, questionary or rich.
   The engine stores a small summary of each journey with every save (``journey.py``),
   so ``status`` needs only the JSON state file and the standard library
-  (``status.py``). This module parses the few words ``status`` takes; anything else
-  (``status --help``, a misspelt option) goes to Typer for the full treatment.
+  (``status.py``).
 * Every other command goes to the Typer app (``cli.py``), whose commands import what
   they need inside the function: ``--help`` loads Typer and nothing of the wizard's.
 * Flow files are parsed with libyaml (CSafeLoader) and validated once per run.
@@ -21,22 +25,41 @@ from __future__ import annotations
 import os
 import sys
 
+#: The commands people run most, and the words each takes: its one positional
+#: argument (or None), and its options, True for those that take a value.
+_QUICK: dict[str, tuple[str | None, dict[str, bool]]] = {
+    "status": (None, {"--json": False, "--facility": True}),
+    "start": ("flow", {"--facility": True, "--answers": True, "--plain": False}),
+    "resume": ("journey", {"--facility": True, "--answers": True, "--plain": False}),
+}
 
-def _status_words(args: list[str]) -> tuple[bool, str | None] | None:
-    """(--json, --facility) when ``args`` are only those; None sends them to Typer."""
-    as_json, facility = False, None
+
+def _quick_words(command: str, args: list[str]) -> dict[str, str | bool | None] | None:
+    """The words of a quick command, or None to let Typer handle (and explain) them."""
+    positional, options = _QUICK[command]
+    words: dict[str, str | bool | None] = {name.lstrip("-"): None for name in options}
+    if positional:
+        words[positional] = None
     rest = list(args)
     while rest:
         word = rest.pop(0)
-        if word == "--json":
-            as_json = True
-        elif word == "--facility" and rest and not rest[0].startswith("-"):
-            facility = rest.pop(0)
-        elif word.startswith("--facility="):
-            facility = word.split("=", 1)[1]
+        name, _, inline = word.partition("=")
+        if name in options:
+            if not options[name]:
+                if inline:
+                    return None
+                words[name.lstrip("-")] = True
+            elif inline:
+                words[name.lstrip("-")] = inline
+            elif rest and not rest[0].startswith("-"):
+                words[name.lstrip("-")] = rest.pop(0)
+            else:
+                return None
+        elif positional and not word.startswith("-") and words[positional] is None:
+            words[positional] = word
         else:
             return None
-    return as_json, facility
+    return words
 
 
 def main() -> None:
@@ -47,12 +70,25 @@ def main() -> None:
 
         print(f"epoc-wizard {__version__}")
         return
-    if args[:1] == ["status"]:
-        words = _status_words(args[1:])
-        if words is not None:
-            from epoc_wizard.status import main as status_main
+    words = _quick_words(args[0], args[1:]) if args and args[0] in _QUICK else None
+    if words is not None and args[0] == "status":
+        from epoc_wizard.status import main as status_main
 
-            sys.exit(status_main(*words))
+        sys.exit(status_main(bool(words["json"]), _text(words["facility"])))
+    if words is not None:
+        from pathlib import Path
+
+        from epoc_wizard.commands import run_journey_command
+        from epoc_wizard.guard import guarded
+
+        answers = _text(words["answers"])
+        sys.exit(guarded(lambda: run_journey_command(
+            args[0], _text(words.get("flow", words.get("journey"))), _text(words["facility"]),
+            Path(answers) if answers else None, bool(words["plain"]))))
     from epoc_wizard.cli import run
 
     run(args)
+
+
+def _text(value: str | bool | None) -> str | None:
+    return value if isinstance(value, str) else None

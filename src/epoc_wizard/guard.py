@@ -1,0 +1,45 @@
+"""Every failure that reaches the command line becomes a sentence and an exit code.
+
+Both ways into the program (the quick path in ``entry.py`` and the Typer app in
+``cli.py``) run their work through ``guarded``, so a person never sees a traceback:
+known errors print their message, Ctrl-C says how to resume (exit 130), and anything
+unexpected says that progress is safe and how to see details (exit 70).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+from epoc_wizard.errors import Interrupted, WizardError
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def guarded(work: Callable[[], int | None]) -> int:
+    try:
+        return work() or 0
+    except WizardError as exc:
+        say(exc.message)
+        return exc.exit_code
+    except Interrupted as stop:
+        journey = f" {stop.args[0]}" if stop.args else ""
+        say("\nStopped. Everything you answered is saved. To continue, run: "
+            f"epoc-wizard resume{journey}")
+        return 130
+    except KeyboardInterrupt:
+        say("\nStopped. Progress is saved after every answer; run 'epoc-wizard resume' "
+            "to continue.")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("EPOC_WIZARD_DEBUG"):
+            raise
+        say(f"Something went wrong inside epoc-wizard ({type(exc).__name__}). Your saved "
+            "progress is safe. Please report this, with the command you ran; set "
+            "EPOC_WIZARD_DEBUG=1 to see the details.")
+        return 70
