@@ -80,11 +80,16 @@ class Catalog:
 def load_catalog(dirs: list[Path] | None = None) -> Catalog:
     """Load every flow in these folders, or raise FlowError listing every problem."""
     parsed = _Parsed()
-    for d in dirs if dirs is not None else flow_dirs():
-        files = sorted(d.glob("*.yaml")) + sorted((d / "overlays").glob("*.yaml"))
-        for path in files:
-            _parse_into(parsed, path)
-    catalog = _compose(parsed)
+    files = [p for d in (dirs if dirs is not None else flow_dirs())
+             for p in sorted(d.glob("*.yaml")) + sorted((d / "overlays").glob("*.yaml"))]
+    for path in files:
+        _parse_into(parsed, path)
+    # The whole-flow checks are the costliest part of loading; the exact same files
+    # need them only once.
+    checked = flowcache.passed_checks(files)
+    catalog = _compose(parsed, check=not checked)
+    if not parsed.problems and not checked:
+        flowcache.mark_checks_passed(files)
     flowcache.save()
     if parsed.problems:
         raise FlowError(parsed.problems)
@@ -124,7 +129,7 @@ def _parse_into(parsed: _Parsed, path: Path) -> None:
         parsed.problems += exc.problems
 
 
-def _compose(parsed: _Parsed) -> Catalog:
+def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
     flows: dict[str, Flow] = {}
     for flow_id, (ff, doc) in parsed.flows.items():
         placed: list[PlacedStep] = [
@@ -136,7 +141,7 @@ def _compose(parsed: _Parsed) -> Catalog:
                 placed = _apply_overlay(ov, odoc, placed, parsed.problems)
                 contact_refs += [(c, odoc.at(("contacts", i))) for i, c in enumerate(ov.contacts)]
                 applied.append(oid)
-        problems = cross_check(placed, parsed.contacts, contact_refs)
+        problems = cross_check(placed, parsed.contacts, contact_refs) if check else []
         if ff.retired and ff.retired.replacement not in parsed.flows:
             problems.append(f"{doc.at(('retired', 'replacement'))}: the replacement flow "
                             f"'{ff.retired.replacement}' does not exist")

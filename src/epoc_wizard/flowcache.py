@@ -2,10 +2,11 @@
 
 The cache is one JSON file in the user cache folder (``EPOC_WIZARD_CACHE`` to move
 it). It holds, for each flow file, the parsed data and line numbers, keyed by the
-file's path, size and modification time: an edited file is parsed again. Only the
-parsing is cached; validation and the cross-checks run on every load, so a cached
-file is checked exactly like a fresh one. Anything wrong with the cache (missing,
-damaged, unwritable) means parsing from scratch, never an error.
+file's path, size and modification time: an edited file is parsed again. Validation
+runs on every load, so a cached file is checked like a fresh one; the whole-flow
+cross-checks, the costliest part, are skipped only when exactly the same set of
+unchanged files passed them before. Anything wrong with the cache (missing, damaged,
+unwritable) means parsing and checking from scratch, never an error.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ def get(path: Path) -> tuple[Any, Lines] | None:
         return entry["data"], lines
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _files_key(files: list[Path]) -> list[Any]:
+    from epoc_wizard import __version__
+
+    return [__version__] + [[str(p.resolve()), _key(p)] for p in files]
+
+
+def passed_checks(files: list[Path]) -> bool:
+    """Whether exactly these files, unchanged, passed every whole-flow check before."""
+    return _load().get("#checked") == _files_key(files)
+
+
+def mark_checks_passed(files: list[Path]) -> None:
+    global _dirty
+    _load()["#checked"] = _files_key(files)
+    _dirty = True
 
 
 def _plain(value: Any) -> Any:
