@@ -63,3 +63,20 @@ def run_wizard(home: Path, *args: str, input: str | None = None,
     return subprocess.run([wizard_path(), *args], capture_output=True, text=True,
                           input=input, stdin=None if input is not None else subprocess.DEVNULL,
                           env=wizard_env(home, **env), timeout=60)
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             *args: str) -> tuple[int, str, str]:
+    """Run the command in-process, as the installed script does; (exit code, out, err)."""
+    from epoc_wizard.entry import main
+
+    monkeypatch.setattr(sys, "argv", ["epoc-wizard", *args])
+    code: object = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return int(code or 0), out, err  # type: ignore[call-overload]
+

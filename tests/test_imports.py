@@ -64,3 +64,18 @@ def test_help_loads_typer_but_nothing_of_the_wizard(home: Path, tmp_path: Path) 
     for name in ("prompt_toolkit", "questionary", "yaml", "holidays", "epoc_wizard.catalog",
                  "epoc_wizard.model", "epoc_wizard.ui"):
         assert not loaded(modules, name), f"--help imported {name}"
+
+
+def test_start_and_resume_skip_typer(home: Path, tmp_path: Path) -> None:
+    """The quick path: start and resume run without Typer; parsed flows are cached."""
+    data = Path(__file__).parent / "data" / "cmsnet-hospice.yaml"
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(data.read_text().replace("done: all", "done: [about_facility]"))
+    first = modules_for(home, tmp_path, "start", "--answers", str(partial))
+    assert not loaded(first, "typer")
+    resumed = modules_for(home, tmp_path, "resume", "--answers", str(data))
+    assert "epoc_wizard.session" in resumed  # it really ran the journey
+    for name in ("typer", "questionary", "prompt_toolkit", "holidays"):
+        assert not loaded(resumed, name), f"resume imported {name}"
+    cache = json.loads((home.parent / "cache" / "flows.json").read_text())
+    assert any(name.endswith("cmsnet.yaml") for name in cache["files"])

@@ -47,6 +47,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\u
 _SCIENTIFIC = re.compile(r"[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]+[eE][+-][0-9]+", _A)
 _DECIMAL_ZERO = re.compile(r"([0-9]+)\.0+", _A)
 _CCN_TAIL = re.compile(r"[0-9]{4}|[A-Z][0-9]{3}", _A)
+# An activation key: 32 letters and digits, both kinds (a key in a free-text box would be saved).
+_KEY_SHAPE = re.compile(r"(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}", _A)
 _SSN = re.compile(r"(?<![0-9-])(?:[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}|[0-9]{9})(?![0-9-])", _A)
 _EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -379,7 +381,7 @@ def check_facility_id(value: str) -> CheckResult:
 
 
 def looks_like_secret(value: str) -> str:
-    """Return "an SSN", "a password", or "" for anything else.
+    """Return "an SSN", "an activation key", "a password", or "" for anything else.
 
     The wizard saves answers to disk, so a secret typed into the wrong box must be
     refused before it is stored. Names, e-mail addresses, web addresses, CCNs and
@@ -388,6 +390,8 @@ def looks_like_secret(value: str) -> str:
     text = value.strip()
     if _SSN.search(text):
         return "an SSN"
+    if _KEY_SHAPE.fullmatch(text):
+        return "an activation key"
     if not 8 <= len(text) <= 128 or any(c.isspace() for c in text):
         return ""
     if _EMAIL_SHAPE.fullmatch(text) or text.lower().startswith(("http://", "https://", "www.")):
@@ -401,6 +405,10 @@ def looks_like_secret(value: str) -> str:
 
 
 def _secret_message(kind: str) -> str:
+    if kind == "an activation key":
+        return ("This looks like an activation key, and the wizard never stores activation "
+                "keys, passwords or Social Security numbers. Type those only into the CMS "
+                "website itself.")
     what = "a Social Security number" if kind == "an SSN" else "a password"
     return f"This looks like {what}, and {_SECRET_NOTE}"
 

@@ -55,7 +55,8 @@ def _main(
 @app.command()
 def start(
     flow: Annotated[str | None, typer.Argument(
-        help="The flow to follow (see 'epoc-wizard flows list'); omit to choose.")] = None,
+        help="The flow to follow (see 'epoc-wizard flows list'); omit it to answer "
+        "a few questions and get the path you need.")] = None,
     facility: FacilityOpt = None,
     answers: AnswersOpt = None,
     plain: PlainOpt = False,
@@ -100,7 +101,8 @@ def reset(
     from epoc_wizard.store import Store
 
     store = Store()
-    store.load(journey)  # a clear error when it does not exist
+    if journey not in store.journeys():  # a damaged journey can still be deleted
+        store.load(journey)  # the clear error: there is no such journey
     if not yes:
         if not sys.stdin.isatty():
             raise WizardError("Add --yes to delete without a terminal to confirm in.")
@@ -109,6 +111,18 @@ def reset(
             raise typer.Exit(1)
     store.delete(journey)
     print(f"Deleted {journey}.")
+
+
+@app.command()
+def doctor(
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="Set a damaged state file aside (never deleted), restore the last "
+        "good save, fix permissions.")] = False,
+) -> None:
+    """Check the saved progress, its permissions, the lock and the flows; say what to do."""
+    from epoc_wizard.doctor import main as doctor_main
+
+    raise typer.Exit(doctor_main(repair_it=repair))
 
 
 @app.command()

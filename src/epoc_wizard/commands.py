@@ -96,9 +96,8 @@ def _new_id(flow_id: str, facility: str | None, taken: set[str]) -> str:
 
 
 def _unfinished(store: Store) -> list[Journey]:
-    from epoc_wizard.journey import Journey
-
-    out = [Journey.model_validate(j) for j in store.journeys().values()
+    # store.journey: a damaged entry is a StateError with a sentence, never a traceback.
+    out = [store.journey(jid, j) for jid, j in store.journeys().items()
            if not j.get("finished")]
     return sorted(out, key=lambda j: j.updated, reverse=True)
 
@@ -262,12 +261,7 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
                                    else "")) for j in candidates])
             journey = next(j for j in candidates if j.id == pick)
     flow = ctx.catalog.get(journey.flow)
-    from epoc_wizard.reconcile import reconcile
-
-    journey, changes = reconcile(flow, journey)
-    if changes:
-        ctx.view.notice("This path was updated since you last worked on it", changes)
-    ctx.view.info(f"Resuming {journey.id}: {flow.title}.")
+    ctx.view.info(f"Resuming {journey.id}: {flow.title}.")  # the session reconciles versions
     return ctx.session(flow).run(journey)
 
 

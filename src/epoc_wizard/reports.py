@@ -13,17 +13,15 @@ from epoc_wizard.store import Store
 
 def pick_journey(store: Store, journey_id: str | None, facility: str | None) -> Journey:
     """The journey named, or else the most recently active one (of that facility)."""
-    from epoc_wizard.journey import Journey
-
     if journey_id is not None:
         return store.load(journey_id)
-    rows = [j for j in store.journeys().values()
+    rows = [(jid, j) for jid, j in store.journeys().items()
             if facility is None or j.get("facility") == facility]
     if not rows:
         raise UsageError("There is no journey" + (f" for {facility}" if facility else "")
                          + " yet. Start one with: epoc-wizard start")
-    latest = max(rows, key=lambda j: str(j.get("updated", "")))
-    return store.load(str(latest["id"])) if "id" in latest else Journey.model_validate(latest)
+    latest, data = max(rows, key=lambda r: str(r[1].get("updated", "")))
+    return store.journey(latest, data)  # a damaged entry: StateError, with a sentence
 
 
 def export(journey_id: str | None, facility: str | None, fmt: str, output: Path | None,
@@ -59,8 +57,9 @@ def email(journey_id: str | None, facility: str | None, open_id: str | None) -> 
     catalog: Catalog = load_catalog()
     found = drafts.drafts_for(catalog.get(journey.flow), journey)
     if not found:
-        return (f"The path of {journey.id} has no e-mail to send. (E-mails come from "
-                "steps such as California's CDPH steps.)")
+        return (f"{journey.id} ({catalog.get(journey.flow).title}) has no e-mail to send: "
+                "its source documents ask for none. (California's CDPH steps, for example, "
+                "do.)")
     lines = [f"E-mails for {journey.id}:"]
     for d in found:
         path = drafts.save(d, drafts.drafts_dir(store.directory, journey))

@@ -45,8 +45,14 @@ class Session:
         """Walk the journey until it is finished or the person stops; return it as saved.
 
         Ctrl-C or Ctrl-D raises ``Interrupted`` carrying the journey id, after everything
-        answered so far has been saved.
+        answered so far has been saved. A journey saved under another version of the
+        flow is first fitted to this one (``reconcile.py``), and the person is told how.
         """
+        from epoc_wizard.reconcile import reconcile
+
+        journey, changes = reconcile(self.flow, journey)
+        if changes:
+            self.view.notice("This path was updated since you last worked on it", changes)
         try:
             return self._loop(self.save(journey))
         except Interrupted:

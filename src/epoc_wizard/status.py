@@ -31,31 +31,59 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def damaged(journeys: dict[str, dict[str, Any]]) -> list[str]:
+    """Ids of entries that cannot be journeys.
+
+    ``status`` does not load pydantic, so this is a light check of what it shows; the
+    other commands validate every field and ``epoc-wizard doctor`` names the problem.
+    """
+    return [jid for jid, j in journeys.items()
+            if j.get("id") != jid
+            or not all(isinstance(j.get(k), str) for k in ("flow", "created", "updated"))
+            or not isinstance(j.get("answers", {}), dict)
+            or not all(isinstance(r, dict) and r.get("status", "pending") in _STATUSES
+                       for r in _dict(j.get("steps", {})).values())
+            or not isinstance(j.get("steps", {}), dict)]
+
+
+_STATUSES = ("pending", "done", "skipped", "waiting")
+
+
 def journey_rows(journeys: dict[str, dict[str, Any]], now: dt.datetime,
                  facility: str | None = None) -> list[dict[str, Any]]:
     """One stable, JSON-ready row per journey, oldest facility group first."""
     rows = []
+    skip = set(damaged(journeys))
     for jid, j in journeys.items():
-        if facility and j.get("facility") != facility:
+        if jid in skip or (facility and j.get("facility") != facility):
             continue
         summary = _dict(j.get("summary"))
-        step_id = summary.get("step_id")
+        step_id = _str(summary.get("step_id"))
         record = _dict(_dict(j.get("steps")).get(str(step_id)))
         wait = record.get("wait") if record.get("status") == "waiting" else None
         waiting = None
         if isinstance(wait, dict):
             due = _time(wait.get("due"))
-            waiting = {"for": wait.get("wait_for"), "since": wait.get("since"),
-                       "due": wait.get("due"), "overdue": bool(due and now > due),
-                       "late": wait.get("late"), "contact": wait.get("contact"),
-                       "phone": wait.get("phone")}
-        finished = j.get("finished")
+            waiting = {"for": _str(wait.get("wait_for")), "since": _str(wait.get("since")),
+                       "due": _str(wait.get("due")), "overdue": bool(due and now > due),
+                       "late": _str(wait.get("late")), "contact": _str(wait.get("contact")),
+                       "phone": _str(wait.get("phone"))}
+        finished = _str(j.get("finished"))
         rows.append({
-            "id": jid, "flow": j.get("flow"), "flow_title": summary.get("flow_title"),
-            "facility": j.get("facility"), "label": j.get("label"),
-            "progress": {"done": summary.get("done", 0), "total": summary.get("total", 0)},
+            "id": jid, "flow": j.get("flow"), "flow_title": _str(summary.get("flow_title")),
+            "facility": _str(j.get("facility")), "label": _str(j.get("label")),
+            "progress": {"done": _count(summary.get("done")),
+                         "total": _count(summary.get("total"))},
             "current_step": None if finished or not step_id else
-            {"id": step_id, "title": summary.get("step_title")},
+            {"id": step_id, "title": _str(summary.get("step_title"))},
             "finished": finished, "waiting": waiting, "updated": j.get("updated")})
     rows.sort(key=lambda r: (r["facility"] or "~", r["updated"] or ""))
     return rows
@@ -107,7 +135,8 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
     if r["finished"]:
         lines.append("    Finished.")
     elif r["current_step"]:
-        lines.append(f"    Next: {r['current_step']['title']}")
+        label = "Waiting at" if r["waiting"] else "Next"
+        lines.append(f"    {label}: {r['current_step']['title']}")
     w = r["waiting"]
     if w:
         since, due = _time(w["since"]), _time(w["due"])
@@ -137,24 +166,42 @@ def run(*, as_json: bool, facility: str | None, now: dt.datetime) -> str:
     return render_json(rows) if as_json else render_text(rows, now)
 
 
+def damaged_message(bad: list[str]) -> str:
+    from epoc_wizard.store import STATE_FILE
+
+    names = ", ".join(f"'{b}'" for b in bad)
+    one = len(bad) == 1
+    return (f"{len(bad)} journey{'' if one else 's'} in {state_dir() / STATE_FILE} "
+            f"{'is' if one else 'are'} damaged and not shown: {names}. Run 'epoc-wizard "
+            "doctor' to see what is wrong, and 'epoc-wizard doctor --repair' to set the file "
+            "aside and go back to the last good save.")
+
+
 def main(as_json: bool, facility: str | None) -> int:
-    """The whole command, with its errors as sentences; returns the exit code."""
+    """The whole command, with its errors as sentences (``guard.py``); the exit code."""
+    from epoc_wizard.guard import guarded
+
+    return guarded(lambda: _main(as_json, facility))
+
+
+def _main(as_json: bool, facility: str | None) -> int:
     from epoc_wizard import clock
-    from epoc_wizard.errors import WizardError
 
-    try:
-        if facility is not None:
-            from epoc_wizard.checks import check_ccn
+    if facility is not None:
+        from epoc_wizard.checks import check_ccn
 
-            result = check_ccn(facility)
-            if not result.ok:
-                print(f"--facility {facility!r}: {result.message}", file=sys.stderr)
-                return 2
-            facility = result.value
-        print(run(as_json=as_json, facility=facility, now=clock.now()))
-    except WizardError as exc:
-        print(exc.message, file=sys.stderr)
-        return exc.exit_code
-    except BrokenPipeError:
-        return 0
+        result = check_ccn(facility)
+        if not result.ok:
+            print(f"--facility {facility!r}: {result.message}", file=sys.stderr)
+            return 2
+        facility = result.value
+    now = clock.now()
+    journeys = read_document(state_dir())["journeys"]
+    rows = journey_rows(journeys, now, facility)
+    bad = damaged(journeys)
+    if rows or as_json or not bad:
+        print(render_json(rows) if as_json else render_text(rows, now))
+    if bad:
+        print(damaged_message(bad), file=sys.stderr)
+        return 1
     return 0

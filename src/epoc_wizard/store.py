@@ -8,8 +8,10 @@ in ``EPOC_WIZARD_HOME`` for tests and for people who keep it on a shared drive::
 Every save takes the lock (``state.lock``, an flock), re-reads the file (unless it
 is still the one this process last wrote), replaces only the journey being saved,
 writes a temporary file in the same folder, fsyncs it and renames it over the old
-one; a crash at any moment leaves either the old or the new file, never half of one.
-The previous good file stays as ``state.json.bak``.
+one; a crash at any moment leaves either the old or the new file, never half of one
+(``tests/test_crash_and_lock.py`` kills a saving process 200 times to show it). A
+temporary file left by a killed save is removed by the next save. The previous good
+file stays as ``state.json.bak``.
 Files are 0600 and the folder 0700. A file that cannot be read is never overwritten:
 the error says what is wrong and ``epoc-wizard doctor`` says how to recover.
 
@@ -38,11 +40,28 @@ STATE_FILE = "state.json"
 LOCK_FILE = "state.lock"
 BACKUP_FILE = "state.json.bak"
 
+
+def _from_v0(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 0 (development builds before the first release) kept a list of journeys.
+
+    Anything else under that version is refused rather than converted to less: a
+    migration that dropped journeys would lose them at the next save.
+    """
+    journeys = doc.get("journeys", [])
+    if not isinstance(journeys, list) or not all(
+            isinstance(j, dict) and isinstance(j.get("id"), str) for j in journeys):
+        raise ValueError("schema 0 keeps a list of journeys, each with an id")
+    by_id = {j["id"]: j for j in journeys}
+    if len(by_id) != len(journeys):
+        raise ValueError("two journeys have the same id")
+    return {"schema": 1, "journeys": by_id}
+
+
 #: How to bring an older document up to date: schema version -> function to the next.
+#: A function raises ValueError (or KeyError, TypeError) when the document is not in
+#: its version's form; the person is then told, and the file is left untouched.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    # Version 0 (development builds before the first release) kept a list of journeys.
-    0: lambda doc: {"schema": 1, "journeys": {j["id"]: j for j in doc.get("journeys", [])
-                                               if isinstance(j, dict) and "id" in j}},
+    0: _from_v0,
 }
 
 
@@ -75,20 +94,28 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     except (ValueError, RecursionError):
         raise StateError(f"The state file {path} is damaged: it is not valid JSON. "
                          + _recover_hint(path)) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("schema"), int):
+    version: Any = doc.get("schema") if isinstance(doc, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
         raise StateError(f"The state file {path} is not an epoc-wizard state file (it has no "
                          "schema version). " + _recover_hint(path))
-    version = doc["schema"]
     if version > SCHEMA_VERSION:
         raise StateError(f"The state file {path} was written by a newer epoc-wizard (schema "
                          f"{version}; this one knows up to {SCHEMA_VERSION}). Upgrade with "
                          "'pip install -U epoc-wizard'. The file was left untouched.")
     while version < SCHEMA_VERSION:
-        if version not in MIGRATIONS:
+        migrate = MIGRATIONS.get(version)
+        if migrate is None:
             raise StateError(f"The state file {path} has schema {version}, which this "
                              "epoc-wizard cannot convert. " + _recover_hint(path))
-        doc = MIGRATIONS[version](doc)
-        version = int(doc["schema"])
+        try:
+            doc = migrate(doc)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise StateError(f"The state file {path} says it has schema {version}, but its "
+                             "contents are not in that form, so it cannot be converted. "
+                             + _recover_hint(path)) from None
+        if not isinstance(doc.get("schema"), int) or doc["schema"] <= version:
+            raise AssertionError(f"migration from schema {version} did not advance it")
+        version = doc["schema"]
     journeys = doc.get("journeys")
     if not isinstance(journeys, dict) or not all(
         isinstance(k, str) and isinstance(v, dict) for k, v in journeys.items()
@@ -99,16 +126,49 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     return checked
 
 
+def journey_from(journey_id: str, data: Any, path: Path) -> Journey:
+    """One stored journey as a model; StateError (never a ValidationError) when damaged."""
+    from pydantic import ValidationError
+
+    from epoc_wizard.journey import Journey
+
+    try:
+        journey = Journey.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the entry"
+        raise StateError(f"The journey '{journey_id}' in {path} is damaged ({where}: "
+                         f"{first['msg'].lower()}). " + _recover_hint(path)) from None
+    if journey.id != journey_id:
+        raise StateError(f"The journey '{journey_id}' in {path} is damaged (it is filed under "
+                         f"'{journey_id}' but calls itself '{journey.id}'). "
+                         + _recover_hint(path))
+    return journey
+
+
 def read_document(directory: Path) -> dict[str, Any]:
     """The state document (empty when there is none yet)."""
     path = directory / STATE_FILE
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if (directory / BACKUP_FILE).is_file():
+            # The wizard never removes the state file, so something else did: starting
+            # empty here would let the next two saves write over the backup too.
+            raise StateError(
+                f"The state file {path} is missing, but its backup {BACKUP_FILE} is there, so "
+                "something removed it. Run 'epoc-wizard doctor --repair' to bring back the "
+                f"backup; or, if you removed it on purpose to start again, delete "
+                f"{directory / BACKUP_FILE} too.") from None
         return {"schema": SCHEMA_VERSION, "journeys": {}}
     except IsADirectoryError:
         raise StateError(f"{path} is a folder, not a state file. Move it away, or set "
-                         "EPOC_WIZARD_HOME to another folder.") from None
+                         "EPOC_WIZARD_HOME to another folder. Run 'epoc-wizard doctor' to "
+                         "see what is wrong.") from None
+    except NotADirectoryError:
+        raise StateError(f"{directory} is a file, not a folder, so the state cannot be kept "
+                         "there. Set EPOC_WIZARD_HOME to a folder, or move that file "
+                         "away.") from None
     except OSError as exc:
         raise StateError(f"Cannot read the state file {path} ({exc.strerror}). Check that it "
                          "belongs to you and is readable (chmod 600), then try again.") from None
@@ -121,28 +181,41 @@ class Store:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or state_dir()
         self.path = self.directory / STATE_FILE
-        self._cache: tuple[tuple[int, int, int] | None, dict[str, bytes]] | None = None
+        #: The file this process last wrote: an open descriptor of it (so that its inode
+        #: number cannot be given to another file while we compare it), its identity, and
+        #: each journey's JSON text in it.
+        self._cache: tuple[int, tuple[int, ...], dict[str, bytes]] | None = None
+        self._locked = 0
+
+    def __del__(self) -> None:
+        # At interpreter exit, modules may already be gone: never complain from here.
+        try:  # noqa: SIM105
+            self._forget()
+        except Exception:
+            pass
+
+    def _forget(self) -> None:
+        cache, self._cache = getattr(self, "_cache", None), None
+        if cache is not None:
+            with contextlib.suppress(OSError):
+                os.close(cache[0])
 
     def journeys(self) -> dict[str, dict[str, Any]]:
         journeys: dict[str, dict[str, Any]] = read_document(self.directory)["journeys"]
         return journeys
 
     def load(self, journey_id: str) -> Journey:
-        from pydantic import ValidationError
-
-        from epoc_wizard.journey import Journey
-
         raw = self.journeys().get(journey_id)
         if raw is None:
             from epoc_wizard.errors import UsageError
 
             raise UsageError(f"There is no journey called '{journey_id}'. Run "
                              "'epoc-wizard status' to see your journeys.")
-        try:
-            return Journey.model_validate(raw)
-        except ValidationError:
-            raise StateError(f"The journey '{journey_id}' in {self.path} is damaged. "
-                             + _recover_hint(self.path)) from None
+        return journey_from(journey_id, raw, self.path)
+
+    def journey(self, journey_id: str, data: dict[str, Any]) -> Journey:
+        """A journey read with ``journeys()``, as a model (StateError when damaged)."""
+        return journey_from(journey_id, data, self.path)
 
     def save(self, journey: Journey) -> None:
         self.write({journey.id: journey.model_dump(mode="json", exclude_none=True)})
@@ -150,36 +223,55 @@ class Store:
     def delete(self, journey_id: str) -> None:
         self.write({}, remove=(journey_id,))
 
-    def write(self, journeys: dict[str, dict[str, Any]], remove: tuple[str, ...] = ()) -> None:
+    def replace(self, journeys: dict[str, dict[str, Any]]) -> None:
+        """Write exactly these journeys, whatever the file held (``doctor --repair``)."""
+        self.write(journeys, keep=False)
+
+    def write(self, journeys: dict[str, dict[str, Any]], remove: tuple[str, ...] = (),
+              *, keep: bool = True) -> None:
         """Replace these journeys (and remove those) under the lock, keeping all others."""
         with self.lock():
-            parts = self._parts()
+            parts = self._parts() if keep else {}
             for jid in remove:
                 parts.pop(jid, None)
             for jid, data in journeys.items():
                 parts[jid] = _dumps(data)
             body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
-            self._write(b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body))
-            self._cache = (_identity(self.path), parts)
+            fd = self._write(b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body))
+            self._forget()
+            identity = _identity(self.path)
+            if identity is None:
+                os.close(fd)
+            else:
+                self._cache = (fd, identity, parts)
 
     def _parts(self) -> dict[str, bytes]:
         """Each journey's JSON text, as on disk now.
 
         Serializing hundreds of journeys on every answer would dominate the cost of a
-        save, so the texts of the last file this process wrote or read are kept, and
-        reused while the file on disk is still that file (same inode, size and mtime;
-        every write is a new file, so another process's write always shows).
+        save, so the texts of the last file this process wrote are kept, and reused while
+        the file on disk is still that file: same inode (which stays ours while we hold it
+        open, so no later file can be given its number), size and mtime. Every write is a
+        new file, so another process's write always shows.
         """
         identity = _identity(self.path)
-        if self._cache is not None and identity is not None and self._cache[0] == identity:
-            return dict(self._cache[1])
+        if self._cache is not None and identity is not None and self._cache[1] == identity:
+            return dict(self._cache[2])
         journeys = read_document(self.directory)["journeys"]
         return {jid: _dumps(data) for jid, data in journeys.items()}
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
+        """Hold ``state.lock`` (an flock); re-entrant within this Store."""
         import fcntl
 
+        if self._locked:
+            self._locked += 1
+            try:
+                yield
+            finally:
+                self._locked -= 1
+            return
         self._ensure_dir()
         try:
             fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
@@ -195,10 +287,21 @@ class Store:
                     if time.monotonic() >= deadline:
                         raise StateError(
                             "Another epoc-wizard session is working on the same state "
-                            f"({self.directory}). Finish or close it, then try again; "
-                            "nothing was changed here.") from None
+                            f"({self.directory}). Finish or close it, then try again. This "
+                            "change was not saved; everything saved before it is kept.") \
+                            from None
                     time.sleep(0.02)
-            yield
+                except OSError as exc:  # e.g. a network drive without locks (ENOLCK)
+                    raise StateError(
+                        f"Cannot lock the state in {self.directory} ({exc.strerror or exc}), "
+                        "so it cannot be saved safely. Keep it on a disk that supports file "
+                        "locks (set EPOC_WIZARD_HOME to a local folder). Nothing was "
+                        "changed.") from None
+            self._locked = 1
+            try:
+                yield
+            finally:
+                self._locked = 0
         finally:
             os.close(fd)
 
@@ -208,17 +311,23 @@ class Store:
         except OSError as exc:
             raise self._write_error(exc) from None
 
-    def _write(self, payload: bytes) -> None:
+    def _write(self, payload: bytes) -> int:
+        """Replace the state file with ``payload``; an open descriptor of the new file.
+
+        Called under the lock. Temporary files left by a process killed mid-save are
+        removed first: only the lock holder writes one, so any other is stale.
+        """
         tmp = self.directory / f".{STATE_FILE}.{os.getpid()}.tmp"
+        for stale in self.directory.glob(f".{STATE_FILE}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        fd = -1
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
             if self.path.exists():
                 with contextlib.suppress(OSError):
                     bak_tmp = self.directory / f".{BACKUP_FILE}.{os.getpid()}.tmp"
@@ -229,15 +338,24 @@ class Store:
             os.replace(tmp, self.path)
             _fsync_dir(self.directory)
         except OSError as exc:
+            if fd >= 0:
+                os.close(fd)
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise self._write_error(exc) from None
+        return fd
 
     def _write_error(self, exc: OSError) -> StateError:
         if exc.errno == errno.ENOSPC:
             why = "the disk is full; free some space"
-        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            why = "the folder is not writable; check its permissions"
+        elif exc.errno == errno.EROFS:
+            why = ("the folder is not writable (it is on a read-only disk); set "
+                   "EPOC_WIZARD_HOME to a writable folder")
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            why = "the folder is not writable; check its permissions (chmod 700)"
+        elif exc.errno in (errno.EEXIST, errno.ENOTDIR):
+            why = ("a file is in the way where the folder should be; move it away or set "
+                   "EPOC_WIZARD_HOME to a folder")
         else:
             why = exc.strerror or str(exc)
         return StateError(f"Cannot save progress in {self.directory}: {why}. Your last saved "
@@ -248,12 +366,12 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
+def _identity(path: Path) -> tuple[int, ...] | None:
     try:
         st = path.stat()
     except OSError:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -2,6 +2,8 @@
 
 questionary's ``unsafe_ask`` lets Ctrl-C (KeyboardInterrupt) and Ctrl-D (EOFError)
 through; both become ``Interrupted`` so the session can save and exit with 130.
+Text prompts stop on Ctrl-D at an empty line, like a shell (with text typed, Ctrl-D
+deletes forward); questionary's menus ignore Ctrl-D, so ``_run`` binds it there.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ _STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"),
                 ("highlighted", "fg:ansicyan bold")])
 
 
-def _run(prompt: Any) -> Any:
+def _run(prompt: Any, *, text: bool = False) -> Any:
+    if not text:
+        _stop_on_ctrl_d(prompt.application)
     try:
         answer = prompt.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
@@ -30,13 +34,26 @@ def _run(prompt: Any) -> Any:
     return answer
 
 
+def _stop_on_ctrl_d(app: Any) -> None:
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    extra = KeyBindings()
+
+    @extra.add("c-d", eager=True)
+    def _eof(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings \
+        else extra
+
+
 class Prompter:
     def ask(self, question: Question, validate: Validator) -> Any:
         kind = question.kind
         text = question.prompt
         hint = question.help or None
         if kind == "confirm":
-            default = question.default if isinstance(question.default, bool) else True
+            default = question.default if isinstance(question.default, bool) else False
             return _run(questionary.confirm(text, default=default, style=_STYLE,
                                             instruction=hint and f" ({hint}) "))
         if kind in ("select", "checkbox"):
@@ -60,10 +77,10 @@ class Prompter:
         text_default = question.default if isinstance(question.default, str) else ""
         if question.secret:
             raw = _run(questionary.password(text, validate=check, style=_STYLE,
-                                            instruction=hint))
+                                            instruction=hint), text=True)
         else:
             raw = _run(questionary.text(text, default=text_default, validate=check, style=_STYLE,
-                                        instruction=hint))
+                                        instruction=hint), text=True)
         return validate(raw).value
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:

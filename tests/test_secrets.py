@@ -1,0 +1,238 @@
+"""No secret is ever written (issue 5): a sentinel typed into every secret question.
+
+Every question of kind ``secret`` or ``activation_key`` in every flow (the bundled
+ones, found by walking the catalog, plus a small flow of our own with a ``secret``
+question, since the bundled flows have only an activation key) gets a sentinel that
+passes its check, through ``--answers`` and, for the legacy ePOC activation key (a
+password-style prompt), at the keyboard in a real terminal. SSN-like and password-like
+text typed into free-text answers must be refused with the sentence about never
+storing them. Then every file under the test's folder (the state folder with its
+backup, lock and drafts; the flow cache; the home folder; the records written by
+``export`` and ``email``), and everything the program printed, is searched: the
+sentinel must appear zero times.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from epoc_wizard import engine
+from epoc_wizard.catalog import load_catalog
+from epoc_wizard.model import Flow, Question, Step
+
+from conftest import run_main, run_wizard
+from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
+
+SECRET = "SENTINEL-7f3a9c"
+KEY = "ZQXJ7F3A9C" + "K4" * 11  # 32 letters and digits: passes the activation key check
+NEEDLES = ("sentinel-7f3a9c", "zqxj7f3a9c", "7f3a9ck4k4")
+SSN = "123-45-6789"
+PASSWORD = "Tr0ub4dor&3x"
+REFUSAL = "and the wizard never stores passwords or Social Security numbers"
+
+#: A value that passes each kind's check (the facility is in California: CCN 05xxxx).
+VALUES: dict[str, Any] = {
+    "text": "Sunny Acres", "ccn": "056304", "ptan": "ABC123", "state": "CA", "zip": "95814",
+    "email": "admin@sunnyacres.example.org", "phone": "916-555-0134",
+    "epoc_user_id": "MDS1234567", "facility_id": "FAC-1001", "cac_or_navigator_id": "NAV-42",
+    "cmsnet_user_id": "SACRES01", "harp_user_id": "sacres01", "date": "07/14/2025",
+    "secret": SECRET, "activation_key": KEY,
+}
+OWN_FLOW = """
+id: secret-test
+title: A flow with a secret question
+summary: For the secrets test.
+audience: [hospice]
+steps:
+  - id: only
+    title: Type a one-time code
+    do: Type the code from the e-mail.
+    source: {doc: outside:test, where: here}
+    questions:
+      - id: one_time_code
+        prompt: The one-time code (it is not saved)
+        kind: secret
+      - id: comment
+        prompt: Anything to note
+"""
+
+
+def _choices(q: Question) -> list[Any]:
+    if q.kind == "confirm":
+        return [True, False]
+    if q.kind in ("select", "checkbox"):
+        assert q.options is not None
+        values = [o.value for o in q.options]
+        return values if q.kind == "select" else [[v] for v in values]
+    return [VALUES[q.kind]]
+
+
+def answers_reaching(flow: Flow, step: Step, target: Question) -> dict[str, Any]:
+    """Answers to every question of the flow under which ``target`` is asked."""
+    by_id = {q.id: q for q in flow.questions()}
+    base = {qid: _choices(q)[0] for qid, q in by_id.items()}
+    named = sorted({n for c in (step.when, target.when) if c for n in c.answers_named()})
+    if flow.retired and "provider_type" in by_id:  # keep the retired flow, not its successor
+        named = sorted({*named, "provider_type"})
+    for combo in itertools.product(*(_choices(by_id[n]) for n in named)):
+        answers = {**base, **dict(zip(named, combo, strict=True))}
+        if flow.retired and answers.get("provider_type") in flow.retired.for_:
+            continue
+        if engine.holds(step.when, answers) and engine.holds(target.when, answers):
+            return answers
+    raise AssertionError(f"no answers reach {flow.id}:{target.id}")
+
+
+def search(root: Path, skip: Path, texts: list[str]) -> tuple[dict[str, int], int]:
+    """Occurrences of the sentinel in every file under ``root`` (but ``skip``) and texts."""
+    found: dict[str, int] = {}
+    files = 0
+    for path in root.rglob("*"):
+        if path.is_file() and skip not in path.parents:
+            files += 1
+            data = path.read_bytes().lower()
+            n = sum(data.count(needle.encode()) for needle in NEEDLES)
+            if n:
+                found[str(path)] = n
+    for i, text in enumerate(texts):
+        n = sum(text.lower().count(needle) for needle in NEEDLES)
+        if n:
+            found[f"output {i}"] = n
+    return found, files
+
+
+def test_secrets_are_never_written_anywhere(home: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = tmp_path / "inputs"  # what we typed: the only place the sentinel may be
+    own = tmp_path / "own-flows"
+    for d in (inputs, own):
+        d.mkdir()
+    (own / "secret-test.yaml").write_text(OWN_FLOW)
+    flows_env = {"EPOC_WIZARD_FLOWS": str(own)}
+    monkeypatch.setenv("EPOC_WIZARD_FLOWS", str(own))
+    outputs: list[str] = []
+
+    # 1. Every secret question of every flow, through --answers.
+    secret_questions = [(f, s, q) for f in load_catalog().flows.values() for s in f.steps
+                        for q in s.questions if q.secret]
+    kinds = {q.kind for _, _, q in secret_questions}
+    assert kinds == {"secret", "activation_key"}
+    assert any(f.id == "legacy-epoc" and q.kind == "activation_key"
+               for f, _, q in secret_questions)
+    for i, (flow, step, q) in enumerate(secret_questions):
+        answers_file = inputs / f"secret-{i}.yaml"
+        answers_file.write_text(yaml.safe_dump({
+            "flow": flow.id, "answers": answers_reaching(flow, step, q), "done": "all"}))
+        result = run_wizard(home, "start", flow.id, "--facility", f"05{6300 + i}",
+                            "--answers", str(answers_file), **flows_env)
+        outputs += [result.stdout, result.stderr]
+        assert result.returncode == 0, result.stderr
+        assert "Checked. (This value is not saved anywhere.)" in result.stdout
+    # A key that fails its check is refused without being repeated.
+    short = inputs / "short-key.yaml"
+    flow, step, q = next(x for x in secret_questions if x[2].kind == "activation_key")
+    short.write_text(yaml.safe_dump({"flow": flow.id, "done": "all", "answers": {
+        **answers_reaching(flow, step, q), q.id: KEY[:-1]}}))
+    # (This and the next runs are in-process: the same code as the installed command.)
+    code, out, err = cli(monkeypatch, capsys, "start", flow.id, "--facility", "056399",
+                         "--answers", str(short))
+    outputs += [out, err]
+    assert code == 1 and "must have 32 characters, but 31 were found" in err
+
+    # 2. SSN- and password-like free text, through --answers: refused, with the reason.
+    for bad in (SSN, PASSWORD):
+        path = inputs / f"bad-{len(bad)}.yaml"
+        path.write_text(yaml.safe_dump({"flow": "cmsnet", "done": "all", "answers": {
+            "provider_type": "hospice", "facility_name": bad}}))
+        code, out, err = cli(monkeypatch, capsys, "start", "cmsnet", "--answers", str(path))
+        outputs += [out, err]
+        assert code == 1
+        assert "the answer for 'facility_name' was refused: This looks like a" in err
+        assert REFUSAL in err
+
+    # 3. The same at the keyboard, in a real terminal.
+    child = spawn(home, "start", "cmsnet", "--facility", "056388", **flows_env)
+    child.logfile_read = transcript = io.StringIO()
+    child.expect("What kind of provider")
+    pick(child, 0)
+    child.expect("Facility name")
+    child.send(SSN + ENTER)
+    child.expect("looks like a Social Security number, and the wizard never stores")
+    # The renderer redraws only what changed: the rest of the sentence is already there.
+    child.send(CTRL_U + PASSWORD + ENTER)
+    child.expect("password, and the")
+    child.send(CTRL_U + CTRL_C)
+    assert finish(child) == 130
+    outputs.append(transcript.getvalue())
+
+    # Up to the legacy ePOC activation key (answers file), then the key at the keyboard.
+    flow, step, q = next(x for x in secret_questions if x[0].id == "legacy-epoc")
+    answers = answers_reaching(flow, step, q)
+    shown = [s.id for s in engine.visible_steps(flow, answers)]
+    prep = inputs / "up-to-key.yaml"
+    prep.write_text(yaml.safe_dump({"flow": flow.id, "answers": answers,
+                                    "done": shown[:shown.index(step.id)]}))
+    result = run_wizard(home, "start", flow.id, "--facility", "056377", "--answers", str(prep))
+    outputs += [result.stdout, result.stderr]
+    assert result.returncode == 0 and "To continue, run: epoc-wizard resume" in result.stdout
+    child = spawn(home, "resume", "legacy-epoc-056377", **flows_env)
+    child.logfile_read = transcript = io.StringIO()
+    child.expect("Paste the activation key")
+    child.send(KEY[:-1] + ENTER)  # one character short: refused, not repeated
+    child.expect("but 31 were found")
+    child.send(CTRL_U + KEY + ENTER)
+    child.expect(r"Checked\. \(This value is not saved anywhere\.\)")
+    child.expect("What next")
+    pick(child, 0)
+    child.expect("What next")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    outputs.append(transcript.getvalue())
+    assert "*" * 32 in transcript.getvalue()  # the password prompt showed only stars
+
+    # 4. Everything the other commands write about these journeys (in-process: the same
+    # code as the installed command, without starting Python a dozen more times).
+    records = tmp_path / "records"
+    records.mkdir()
+    for jid in _journeys(home):
+        for fmt in ("md", "html"):
+            code, out, err = cli(monkeypatch, capsys, "export", jid, "--format", fmt,
+                                 "--output", str(records / f"{jid}.{fmt}"))
+            outputs += [out, err]
+            assert code == 0, err
+        code, out, err = cli(monkeypatch, capsys, "email", jid)
+        outputs += [out, err]
+        assert code == 0, err
+    assert len(list(records.glob("*.html"))) == len(_journeys(home)) >= 5
+
+    found, files = search(tmp_path, inputs, outputs)
+    print(f"\nsentinel search: {files} files and {len(outputs)} outputs, found {found}")
+    assert found == {}, found
+    for bad in (SSN, PASSWORD):  # refused free text was not saved either
+        assert not any(bad.encode() in p.read_bytes() for p in tmp_path.rglob("*")
+                       if p.is_file() and inputs not in p.parents)
+
+    # 5. The state is private.
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for name in ("state.json", "state.json.bak", "state.lock"):
+        assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
+    for path in home.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+cli = run_main
+
+
+def _journeys(home: Path) -> dict[str, Any]:
+    import json
+
+    journeys: dict[str, Any] = json.loads((home / "state.json").read_text())["journeys"]
+    return journeys
