@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from epoc_wizard import doctor
+from epoc_wizard import doctor, repair
 from epoc_wizard.errors import StateError
 from epoc_wizard.journey import Journey
 from epoc_wizard.store import BACKUP_FILE, STATE_FILE, Store, parse_document, read_document
@@ -85,7 +85,7 @@ def test_truncated_at_every_byte_in_process(home: Path, real_state: tuple[bytes,
         assert path.read_bytes() == piece  # never overwritten
         assert doctor.read_state(path).kind == "damaged"
         if cut % 64 == 0:  # the repair, on a sample (it fsyncs)
-            said = doctor.repair(home)
+            said = repair.repair(home)
             (aside,) = home.glob("state.damaged-*.json")
             assert aside.read_bytes() == piece and str(aside) in said[0]
             assert read_document(home)["journeys"] == json.loads(bak)["journeys"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from epoc_wizard import doctor
+from epoc_wizard import doctor, repair
 from epoc_wizard.errors import StateError
 from epoc_wizard.journey import Journey
 from epoc_wizard.store import BACKUP_FILE, LOCK_FILE, STATE_FILE, Store, read_document
@@ -62,7 +62,7 @@ def test_nothing_saved_yet_is_healthy_and_changes_nothing(home: Path) -> None:
     assert found["problem"] == []
     assert any("No progress saved yet" in t for t in found["ok"])
     assert not home.exists()  # doctor looked, and made nothing
-    assert doctor.repair(home) == []
+    assert repair.repair(home) == []
 
 
 def test_default_location_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_repair_restores_the_backup_and_keeps_the_damaged_copy(home: Path) -> No
     store.save(jour("a", answers={"facility_name": "Sunny"}))
     store.save(jour("b"))
     (home / STATE_FILE).write_bytes(b'{"schema": 1, "journeys": {"a": ')
-    said = doctor.repair(home, now=T0)
+    said = repair.repair(home, now=T0)
     aside = home / "state.damaged-20261123T140000Z.json"
     assert said[0] == f"Moved the damaged state file to {aside} (kept, not deleted)."
     assert said[1].startswith("Restored the last good save from state.json.bak: 1 journey ('a')")
@@ -161,7 +161,7 @@ def test_repair_restores_the_backup_and_keeps_the_damaged_copy(home: Path) -> No
     assert read_document(home)["journeys"]["a"]["answers"] == {"facility_name": "Sunny"}
     # A second repair at the same moment never overwrites the first copy.
     (home / STATE_FILE).write_bytes(b"oops")
-    doctor.repair(home, now=T0)
+    repair.repair(home, now=T0)
     assert (home / "state.damaged-20261123T140000Z-2.json").read_bytes() == b"oops"
     assert aside.read_bytes() == b'{"schema": 1, "journeys": {"a": '
     notes = levels(home)["note"]
@@ -171,7 +171,7 @@ def test_repair_restores_the_backup_and_keeps_the_damaged_copy(home: Path) -> No
 def test_repair_with_no_usable_backup_starts_empty(home: Path) -> None:
     Store().save(jour("a"))
     (home / STATE_FILE).write_bytes(b"\x00" * 10)
-    said = doctor.repair(home, now=T0)
+    said = repair.repair(home, now=T0)
     assert "Could not restore state.json.bak (there is none), so the wizard starts again" \
         in said[1]
     assert "Your old progress stays in state.damaged-20261123T140000Z.json" in said[1]
@@ -189,7 +189,7 @@ def test_repair_keeps_good_journeys_and_takes_damaged_ones_from_the_backup(home:
     found = levels(home)
     assert len(found["problem"]) == 2
     assert "takes 'a' from state.json.bak" in found["problem"][-1]
-    said = doctor.repair(home, now=T0)
+    said = repair.repair(home, now=T0)
     assert "Kept the 1 journey that was fine ('b')." in said
     assert any(s.startswith("Took 'a' from state.json.bak") for s in said)
     assert any(s.startswith("Could not recover 'c'") for s in said)
@@ -242,7 +242,7 @@ def test_a_repair_that_cannot_write_is_undone(home: Path,
 
     monkeypatch.setattr("epoc_wizard.store.os.fsync", full)
     with pytest.raises(StateError) as err:
-        doctor.repair(home, now=T0)
+        repair.repair(home, now=T0)
     assert "the disk is full" in err.value.message
     assert "The repair was undone and nothing was changed" in err.value.message
     assert (home / STATE_FILE).read_bytes() == b"{"
@@ -286,7 +286,7 @@ def test_a_missing_state_file_with_a_damaged_backup(home: Path) -> None:
     (home / BACKUP_FILE).write_bytes(b"{")
     (problem,) = levels(home)["problem"]
     assert "The backup is not usable either" in problem
-    (said,) = doctor.repair(home, now=T0)
+    (said,) = repair.repair(home, now=T0)
     assert "moved the backup to" in said and "started again with no saved journeys" in said
     assert (home / "state.damaged-20261123T140000Z.json").read_bytes() == b"{"
     assert read_document(home)["journeys"] == {}

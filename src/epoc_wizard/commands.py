@@ -35,6 +35,7 @@ def run_journey_command(name: str, target: str | None, facility: str | None,
                         answers: Path | None, plain: bool) -> None:
     """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call."""
     ctx = make_context(answers, plain)
+    ctx.store.journeys()  # a damaged state file is reported before any question is asked
     (start if name == "start" else resume)(ctx, target, normalize_facility(facility))
 
 

@@ -24,7 +24,6 @@ Imported only by the ``doctor`` command, never on the everyday paths.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shlex
@@ -41,7 +40,6 @@ from epoc_wizard.store import (
     LOCK_FILE,
     SCHEMA_VERSION,
     STATE_FILE,
-    Store,
     _recover_hint,
     journey_from,
     parse_document,
@@ -83,7 +81,7 @@ def _q(path: Path) -> str:
     return shlex.quote(str(path))
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
@@ -186,7 +184,7 @@ def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
         return [Finding("problem", f"The state file {path} is missing, but its backup "
                                    f"{BACKUP_FILE} is there: something removed it.",
                         (f"Run '{REPAIR}' to bring back the backup "
-                         f"({_plural(len(backup.good), 'journey', 'journeys')})" if backup.usable
+                         f"({plural(len(backup.good), 'journey', 'journeys')})" if backup.usable
                          else f"The backup is not usable either; '{REPAIR}' sets it aside "
                               "(kept, not deleted) and starts again with no journeys")
                         + f"; or, if you removed the file on purpose to start again, delete "
@@ -195,7 +193,7 @@ def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
         return [Finding("ok", "No progress saved yet; the state file is created at the "
                               "first answer.")]
     if reading.kind == "ok":
-        return [Finding("ok", f"State file: {_plural(len(reading.good), 'journey', 'journeys')}"
+        return [Finding("ok", f"State file: {plural(len(reading.good), 'journey', 'journeys')}"
                               f", all readable (schema {SCHEMA_VERSION}).")]
     if reading.kind == "newer":
         return [Finding("problem", reading.why,
@@ -206,23 +204,23 @@ def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
                         f"Make sure the file belongs to you and run: chmod 600 {_q(path)}")]
     if reading.kind in ("damaged", "folder"):
         return [Finding("problem", reading.why.rstrip(".") + ".", f"Run {restore}")]
-    findings = [Finding("ok", f"State file: {_plural(len(reading.good), 'journey', 'journeys')}"
+    findings = [Finding("ok", f"State file: {plural(len(reading.good), 'journey', 'journeys')}"
                               " readable.")] if reading.good else []
     for why in reading.bad.values():
         findings.append(Finding("problem", why.rstrip(".") + ".", ""))
     from_backup = [j for j in reading.bad if j in backup.good]
     findings[-1].fix = (
         f"Run '{REPAIR}': it moves the file aside (kept, not deleted), "
-        + (f"keeps the {_plural(len(reading.good), 'journey that is', 'journeys that are')} "
+        + (f"keeps the {plural(len(reading.good), 'journey that is', 'journeys that are')} "
            "fine, and " if reading.good else "")
-        + (f"takes {_names(from_backup)} from {BACKUP_FILE}" if from_backup
+        + (f"takes {name_list(from_backup)} from {BACKUP_FILE}" if from_backup
            else f"cannot take the damaged ones from {BACKUP_FILE}, which does not have them "
                 "in good order")
         + ". Or delete a damaged journey with: epoc-wizard reset JOURNEY --yes")
     return findings
 
 
-def _names(ids: list[str]) -> str:
+def name_list(ids: list[str]) -> str:
     return ", ".join(f"'{i}'" for i in ids)
 
 
@@ -274,12 +272,12 @@ def _flows(reading: Reading) -> list[Finding]:
         catalog = load_catalog()
     except FlowError as exc:
         return [Finding("problem", f"The flow files{where} have "
-                                   f"{_plural(len(exc.problems), 'problem', 'problems')}:\n"
+                                   f"{plural(len(exc.problems), 'problem', 'problems')}:\n"
                                    + "\n".join(f"  {p}" for p in exc.problems),
                         "Correct each line named above (file:line), or move that file out "
                         "of the flows folder; 'epoc-wizard flows check FILE' checks it "
                         "again.")]
-    out = [Finding("ok", f"Flows: {_plural(len(catalog.flows), 'flow loads', 'flows load')} "
+    out = [Finding("ok", f"Flows: {plural(len(catalog.flows), 'flow loads', 'flows load')} "
                          f"without problems{where}.")]
     for jid, data in reading.good.items():
         flow = data.get("flow")
@@ -297,7 +295,7 @@ def _backup(backup: Reading, directory: Path) -> Finding:
                                "save on.")
     if backup.kind == "ok":
         return Finding("ok", f"Backup {BACKUP_FILE}: "
-                             f"{_plural(len(backup.good), 'journey', 'journeys')}, readable "
+                             f"{plural(len(backup.good), 'journey', 'journeys')}, readable "
                              "(the save before the last).")
     why = backup.why or "; ".join(backup.bad.values())
     return Finding("note", f"The backup {directory / BACKUP_FILE} is not usable ({why}). "
@@ -309,7 +307,7 @@ def _leftovers(directory: Path) -> list[Finding]:
     out = []
     temps = sorted(directory.glob(TEMP_GLOB))
     if temps:
-        out.append(Finding("note", f"{_plural(len(temps), 'temporary file', 'temporary files')}"
+        out.append(Finding("note", f"{plural(len(temps), 'temporary file', 'temporary files')}"
                                    " left by a save that was interrupted (harmless: the state "
                                    "file was not touched). The next save removes "
                                    f"{'it' if len(temps) == 1 else 'them'}."))
@@ -345,146 +343,6 @@ def diagnose(directory: Path | None = None) -> list[Finding]:
     return findings
 
 
-# --- repair -------------------------------------------------------------------------
-
-
-def _set_aside(path: Path, now: dt.datetime) -> Path:
-    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"state.damaged-{stamp}.json")
-    n = 1
-    while target.exists() or target.is_symlink():
-        n += 1
-        target = path.with_name(f"state.damaged-{stamp}-{n}.json")
-    os.rename(path, target)
-    if target.is_file():
-        os.chmod(target, 0o600)
-    return target
-
-
-def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> list[str]:
-    """Write the new state file after the damaged one was set aside; what was done."""
-    if reading.kind == "journeys":
-        keep = dict(reading.good)
-        taken = [j for j in reading.bad if j in backup.good]
-        lost = [j for j in reading.bad if j not in backup.good]
-        for jid in taken:
-            keep[jid] = backup.good[jid]
-        store.replace(keep)
-        said = [f"Kept the {_plural(len(reading.good), 'journey that was', 'journeys that were')}"
-                f" fine ({_names(list(reading.good))})."] if reading.good else []
-        if taken:
-            said.append(f"Took {_names(taken)} from {BACKUP_FILE}, as it was at the save "
-                        "before the last; answers given after that are only in the damaged "
-                        "copy.")
-        if lost:
-            said.append(f"Could not recover {_names(lost)}: {BACKUP_FILE} does not have "
-                        f"{'it' if len(lost) == 1 else 'them'} in good order. "
-                        f"{'It stays' if len(lost) == 1 else 'They stay'} in {aside.name}; "
-                        f"start {'it' if len(lost) == 1 else 'them'} again with "
-                        "'epoc-wizard start'.")
-        return said
-    if backup.kind == "ok":
-        store.replace(backup.good)
-        return [f"Restored the last good save from {BACKUP_FILE}: "
-                f"{_plural(len(backup.good), 'journey', 'journeys')}"
-                + (f" ({_names(list(backup.good))})" if backup.good else "")
-                + ". Answers given after that save are only in the damaged copy."]
-    if backup.kind == "journeys" and backup.good:
-        store.replace(backup.good)
-        return [f"Restored what is good in {BACKUP_FILE}: {_names(list(backup.good))}; "
-                f"{_names(list(backup.bad))} could not be recovered."]
-    store.replace({})
-    why = "there is none" if backup.kind == "missing" else "it is damaged too"
-    return [f"Could not restore {BACKUP_FILE} ({why}), so the wizard starts again with no "
-            f"saved journeys. Your old progress stays in {aside.name}."]
-
-
-def _fix_modes(directory: Path) -> list[str]:
-    said = []
-    me = os.getuid()
-    targets = [(directory, 0o700)] + [
-        (directory / n, 0o600) for n in (STATE_FILE, BACKUP_FILE, LOCK_FILE)] + [
-        (p, 0o600) for p in sorted(directory.glob(DAMAGED_GLOB))]
-    for path, want in targets:
-        try:
-            st = path.lstat()
-        except OSError:
-            continue
-        if st.st_uid != me or stat.S_ISLNK(st.st_mode):
-            continue
-        if (stat.S_ISDIR(st.st_mode) if want == 0o700 else stat.S_ISREG(st.st_mode)) and \
-                stat.S_IMODE(st.st_mode) != want:
-            os.chmod(path, want)
-            said.append(f"Set the permissions of {path} to {want:o} (was "
-                        f"{stat.S_IMODE(st.st_mode):o}).")
-    return said
-
-
-def repair(directory: Path | None = None, now: dt.datetime | None = None) -> list[str]:
-    """Fix what can be fixed safely; one sentence per thing done.
-
-    Raises StateError when it cannot (another session holds the lock, the folder is
-    not writable): nothing is lost then either.
-    """
-    from epoc_wizard import clock
-
-    directory = directory or state_dir()
-    now = now or clock.now()
-    if not directory.is_dir():
-        return []
-    store = Store(directory)
-    said: list[str] = []
-    try:
-        with store.lock():
-            path = directory / STATE_FILE
-            reading = read_state(path)
-            if reading.kind in ("damaged", "folder", "journeys"):
-                backup = read_state(directory / BACKUP_FILE)
-                aside = _set_aside(path, now)
-                what = "folder in the way" if reading.kind == "folder" else "damaged state file"
-                try:
-                    restored = _restore(store, reading, backup, aside)
-                except StateError as exc:
-                    os.rename(aside, path)  # as it was: nothing half done
-                    raise StateError(f"{exc.message.split('. Your last saved')[0]}. The "
-                                     "repair was undone and nothing was changed; fix this "
-                                     f"and run '{REPAIR}' again.") from None
-                said.append(f"Moved the {what} to {aside} (kept, not deleted).")
-                said += restored
-            elif reading.kind == "missing" and (directory / BACKUP_FILE).exists():
-                backup = read_state(directory / BACKUP_FILE)
-                if backup.usable:
-                    store.replace(backup.good)
-                    said.append(f"The state file was missing: brought back {BACKUP_FILE} "
-                                f"({_plural(len(backup.good), 'journey', 'journeys')}).")
-                    if backup.bad:
-                        said.append(f"Could not bring back {_names(list(backup.bad))}: "
-                                    "damaged in the backup too.")
-                else:
-                    aside = _set_aside(directory / BACKUP_FILE, now)
-                    store.replace({})
-                    said.append(f"The state file was missing and its backup is damaged: moved "
-                                f"the backup to {aside} (kept, not deleted) and started again "
-                                "with no saved journeys.")
-            elif reading.kind == "newer":
-                said.append("Left the state file as it is: a newer epoc-wizard wrote it, so "
-                            "it is not damaged; upgrade this one instead.")
-            elif reading.kind == "unreadable":
-                said.append(f"Left the state file as it is: {reading.why}.")
-            said += _fix_modes(directory)
-            temps = sorted(directory.glob(TEMP_GLOB))
-            for t in temps:
-                t.unlink(missing_ok=True)
-            if temps:
-                said.append(f"Removed {_plural(len(temps), 'temporary file', 'temporary files')}"
-                            " left by an interrupted save.")
-    except OSError as exc:
-        raise StateError(f"Could not finish the repair in {directory} "
-                         f"({exc.strerror or exc}). Nothing was deleted: "
-                         + (" ".join(said) if said else "nothing was changed.")) from None
-    return said
-
-
 # --- the command ------------------------------------------------------------------------
 
 _LABEL = {"ok": "OK", "note": "NOTE", "problem": "PROBLEM"}
@@ -502,13 +360,15 @@ def render(findings: list[Finding]) -> str:
     problems = sum(f.level == "problem" for f in findings)
     lines.append("")
     lines.append("Everything looks healthy." if not problems else
-                 f"{_plural(problems, 'problem', 'problems')} found; see 'What to do' above.")
+                 f"{plural(problems, 'problem', 'problems')} found; see 'What to do' above.")
     return "\n".join(lines)
 
 
 def main(*, repair_it: bool) -> int:
     """``epoc-wizard doctor [--repair]``: the report (after repairing); the exit code."""
     if repair_it:
+        from epoc_wizard.repair import repair
+
         said = repair()
         print("Repair:" if said else "Repair: nothing needed repairing.")
         for line in said:

@@ -1,0 +1,168 @@
+"""``epoc-wizard doctor --repair``: fix what can be fixed safely, and say what was done.
+
+A damaged state file is moved aside to ``state.damaged-<UTC time>.json`` (never
+deleted), then the backup is restored if it is good (journeys damaged in the file are
+taken from the backup when it has them), else the wizard starts empty; permissions are
+set to 0700/0600; temporary files of an interrupted save are removed. What it looks at
+first is ``doctor.py``'s reading of the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+from typing import Literal
+
+from epoc_wizard.doctor import Reading, name_list, plural, read_state
+from epoc_wizard.errors import StateError
+from epoc_wizard.store import (
+    BACKUP_FILE,
+    LOCK_FILE,
+    STATE_FILE,
+    Store,
+    state_dir,
+)
+
+Level = Literal["ok", "note", "problem"]
+DAMAGED_GLOB = "state.damaged-*.json"
+TEMP_GLOB = f".{STATE_FILE}.*.tmp"
+REPAIR = "epoc-wizard doctor --repair"
+
+
+def _set_aside(path: Path, now: dt.datetime) -> Path:
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"state.damaged-{stamp}.json")
+    n = 1
+    while target.exists() or target.is_symlink():
+        n += 1
+        target = path.with_name(f"state.damaged-{stamp}-{n}.json")
+    os.rename(path, target)
+    if target.is_file():
+        os.chmod(target, 0o600)
+    return target
+
+
+def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> list[str]:
+    """Write the new state file after the damaged one was set aside; what was done."""
+    if reading.kind == "journeys":
+        keep = dict(reading.good)
+        taken = [j for j in reading.bad if j in backup.good]
+        lost = [j for j in reading.bad if j not in backup.good]
+        for jid in taken:
+            keep[jid] = backup.good[jid]
+        store.replace(keep)
+        said = [f"Kept the {plural(len(reading.good), 'journey that was', 'journeys that were')}"
+                f" fine ({name_list(list(reading.good))})."] if reading.good else []
+        if taken:
+            said.append(f"Took {name_list(taken)} from {BACKUP_FILE}, as it was at the save "
+                        "before the last; answers given after that are only in the damaged "
+                        "copy.")
+        if lost:
+            said.append(f"Could not recover {name_list(lost)}: {BACKUP_FILE} does not have "
+                        f"{'it' if len(lost) == 1 else 'them'} in good order. "
+                        f"{'It stays' if len(lost) == 1 else 'They stay'} in {aside.name}; "
+                        f"start {'it' if len(lost) == 1 else 'them'} again with "
+                        "'epoc-wizard start'.")
+        return said
+    if backup.kind == "ok":
+        store.replace(backup.good)
+        return [f"Restored the last good save from {BACKUP_FILE}: "
+                f"{plural(len(backup.good), 'journey', 'journeys')}"
+                + (f" ({name_list(list(backup.good))})" if backup.good else "")
+                + ". Answers given after that save are only in the damaged copy."]
+    if backup.kind == "journeys" and backup.good:
+        store.replace(backup.good)
+        return [f"Restored what is good in {BACKUP_FILE}: {name_list(list(backup.good))}; "
+                f"{name_list(list(backup.bad))} could not be recovered."]
+    store.replace({})
+    why = "there is none" if backup.kind == "missing" else "it is damaged too"
+    return [f"Could not restore {BACKUP_FILE} ({why}), so the wizard starts again with no "
+            f"saved journeys. Your old progress stays in {aside.name}."]
+
+
+def _fix_modes(directory: Path) -> list[str]:
+    said = []
+    me = os.getuid()
+    targets = [(directory, 0o700)] + [
+        (directory / n, 0o600) for n in (STATE_FILE, BACKUP_FILE, LOCK_FILE)] + [
+        (p, 0o600) for p in sorted(directory.glob(DAMAGED_GLOB))]
+    for path, want in targets:
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if st.st_uid != me or stat.S_ISLNK(st.st_mode):
+            continue
+        if (stat.S_ISDIR(st.st_mode) if want == 0o700 else stat.S_ISREG(st.st_mode)) and \
+                stat.S_IMODE(st.st_mode) != want:
+            os.chmod(path, want)
+            said.append(f"Set the permissions of {path} to {want:o} (was "
+                        f"{stat.S_IMODE(st.st_mode):o}).")
+    return said
+
+
+def repair(directory: Path | None = None, now: dt.datetime | None = None) -> list[str]:
+    """Fix what can be fixed safely; one sentence per thing done.
+
+    Raises StateError when it cannot (another session holds the lock, the folder is
+    not writable): nothing is lost then either.
+    """
+    from epoc_wizard import clock
+
+    directory = directory or state_dir()
+    now = now or clock.now()
+    if not directory.is_dir():
+        return []
+    store = Store(directory)
+    said: list[str] = []
+    try:
+        with store.lock():
+            path = directory / STATE_FILE
+            reading = read_state(path)
+            if reading.kind in ("damaged", "folder", "journeys"):
+                backup = read_state(directory / BACKUP_FILE)
+                aside = _set_aside(path, now)
+                what = "folder in the way" if reading.kind == "folder" else "damaged state file"
+                try:
+                    restored = _restore(store, reading, backup, aside)
+                except StateError as exc:
+                    os.rename(aside, path)  # as it was: nothing half done
+                    raise StateError(f"{exc.message.split('. Your last saved')[0]}. The "
+                                     "repair was undone and nothing was changed; fix this "
+                                     f"and run '{REPAIR}' again.") from None
+                said.append(f"Moved the {what} to {aside} (kept, not deleted).")
+                said += restored
+            elif reading.kind == "missing" and (directory / BACKUP_FILE).exists():
+                backup = read_state(directory / BACKUP_FILE)
+                if backup.usable:
+                    store.replace(backup.good)
+                    said.append(f"The state file was missing: brought back {BACKUP_FILE} "
+                                f"({plural(len(backup.good), 'journey', 'journeys')}).")
+                    if backup.bad:
+                        said.append(f"Could not bring back {name_list(list(backup.bad))}: "
+                                    "damaged in the backup too.")
+                else:
+                    aside = _set_aside(directory / BACKUP_FILE, now)
+                    store.replace({})
+                    said.append(f"The state file was missing and its backup is damaged: moved "
+                                f"the backup to {aside} (kept, not deleted) and started again "
+                                "with no saved journeys.")
+            elif reading.kind == "newer":
+                said.append("Left the state file as it is: a newer epoc-wizard wrote it, so "
+                            "it is not damaged; upgrade this one instead.")
+            elif reading.kind == "unreadable":
+                said.append(f"Left the state file as it is: {reading.why}.")
+            said += _fix_modes(directory)
+            temps = sorted(directory.glob(TEMP_GLOB))
+            for t in temps:
+                t.unlink(missing_ok=True)
+            if temps:
+                said.append(f"Removed {plural(len(temps), 'temporary file', 'temporary files')}"
+                            " left by an interrupted save.")
+    except OSError as exc:
+        raise StateError(f"Could not finish the repair in {directory} "
+                         f"({exc.strerror or exc}). Nothing was deleted: "
+                         + (" ".join(said) if said else "nothing was changed.")) from None
+    return said
