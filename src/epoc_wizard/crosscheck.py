@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from math import prod
 from typing import Any
 
 from epoc_wizard.engine import PLACEHOLDER, holds
@@ -153,48 +154,66 @@ def _check_placeholders(step: Step, asked: dict[str, Question], loc: Locator) ->
 def _check_reachable(placed: list[PlacedStep], asked: dict[str, Question]) -> list[str]:
     """Report steps that no combination of answers can show.
 
-    Tries every combination of the values that the conditions test (plus "something
-    else" and "not answered"), in flow order, the way the engine shows steps.
+    For each step, tries every combination of the values its condition tests, and of
+    the answers those answers depend on in turn (plus "something else" and "not
+    answered"), in flow order, the way the engine shows steps. Only the answers that
+    matter to a step are combined, so a flow with many branches stays quick to check.
     """
     tested: dict[str, list[Any]] = {}
+    depends: dict[str, set[str]] = {}
     for step, _ in placed:
-        conds = [step.when] + [q.when for q in step.questions]
-        for cond in filter(None, conds):
+        for q in step.questions:
+            conds = [c for c in (step.when, q.when) if c is not None]
+            depends[q.id] = {name for c in conds for name in c.answers_named()}
+        for cond in filter(None, [step.when] + [q.when for q in step.questions]):
             for atom in _atoms(cond):
                 assert atom.answer is not None
-                tested.setdefault(atom.answer, [])
-                vals = tested[atom.answer]
+                vals = tested.setdefault(atom.answer, [])
                 vals.extend(v for v in ([atom.is_] if atom.is_ is not None else [])
                             + (atom.in_ or []) if v not in vals)
                 if atom.contains is not None and atom.contains not in vals:
                     vals.append(atom.contains)
-    domains = []
-    for qid in tested:
-        q = asked[qid]
-        if q.kind == "checkbox":
-            opts = tested[qid]
-            subsets = [list(c) for r in range(len(opts) + 1)
-                       for c in itertools.combinations(opts, r)]
-            domains.append(subsets)
-        else:
-            dom = _domain(q) or [*tested[qid], "\x00other"]
-            domains.append(list(dom))
-    total = 1
-    for d in domains:
-        total *= len(d)
-    if total > MAX_BRANCHES:
-        return []
-    reached: set[str] = set()
+    unreachable = []
+    for step, loc in placed:
+        if step.when is not None and not _can_show(step, placed, asked, tested, depends):
+            unreachable.append(f"{loc(('id',))}: step '{step.id}' can never be shown: no "
+                               "combination of answers makes its condition true; check the "
+                               "values its condition tests")
+    return unreachable
+
+
+def _can_show(step: Step, placed: list[PlacedStep], asked: dict[str, Question],
+              tested: dict[str, list[Any]], depends: dict[str, set[str]]) -> bool:
+    assert step.when is not None
+    needed: set[str] = set()
+    todo = list(step.when.answers_named())
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo += depends.get(name, ())
+    names = [q.id for s, _ in placed for q in s.questions if q.id in needed]
+    domains = [_values(asked[n], tested.get(n, [])) for n in names]
+    if prod(len(d) for d in domains) > MAX_BRANCHES:
+        return True  # too many to try: assume it can be shown
     for combo in itertools.product(*domains):
-        choice = dict(zip(tested, combo, strict=True))
+        choice = dict(zip(names, combo, strict=True))
         answers: dict[str, Any] = {}
-        for step, _ in placed:
-            if step.when and not holds(step.when, answers):
-                continue
-            reached.add(step.id)
-            for q in step.questions:
-                if q.id in choice and (q.when is None or holds(q.when, answers)):
-                    answers[q.id] = choice[q.id]
-    return [f"{loc(('id',))}: step '{step.id}' can never be shown: no combination of answers "
-            "makes its condition true; check the values its condition tests"
-            for step, loc in placed if step.id not in reached]
+        for other, _ in placed:
+            if other is step:
+                if holds(step.when, answers):
+                    return True
+                break
+            if other.when is None or holds(other.when, answers):
+                for q in other.questions:
+                    if q.id in choice and (q.when is None or holds(q.when, answers)):
+                        answers[q.id] = choice[q.id]
+    return False
+
+
+def _values(q: Question, tested: list[Any]) -> list[Any]:
+    if q.kind == "checkbox":
+        return [list(c) for r in range(len(tested) + 1)
+                for c in itertools.combinations(tested, r)]
+    unanswered = [] if q.required else [None]
+    return [*(_domain(q) or [*tested, "\x00other"]), *unanswered]

@@ -62,9 +62,9 @@ def parse_yaml(text: str, name: str) -> Located:
             if node is None:
                 raise FlowError([f"{name}:1: the file is empty; expected a flow "
                                  "(a mapping with 'id', 'title', 'steps', ...)"])
-            lines: dict[Path_, int] = {}
-            _walk(yaml, node, (), lines, set(), name)
-            data = loader.construct_document(node)
+            build = _Builder(yaml, loader, name)
+            data = build(node, ())
+            lines = build.lines
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -79,27 +79,56 @@ def parse_yaml(text: str, name: str) -> Located:
     return Located(name, data, lines)
 
 
-def _walk(yaml: Any, node: Any, path: Path_, lines: dict[Path_, int], seen: set[int],
-          name: str) -> None:
-    if id(node) in seen:
-        raise FlowError([f"{name}:{node.start_mark.line + 1}: YAML anchors and aliases "
-                         "(& and *) are not allowed in flow files; write the value out"])
-    seen.add(id(node))
-    if len(seen) > MAX_NODES:
-        raise FlowError([f"{name}:1: the file has more than {MAX_NODES} values; "
-                         "a flow file is expected to be far smaller"])
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if id(key) in seen or not isinstance(key, yaml.ScalarNode):
-                raise FlowError([f"{name}:{key.start_mark.line + 1}: keys must be plain "
-                                 "words, not lists, mappings or aliases"])
-            seen.add(id(key))
-            lines[(*path, key.value)] = key.start_mark.line + 1
-            _walk(yaml, value, (*path, key.value), lines, seen, name)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(yaml, item, (*path, i), lines, seen, name)
+class _Builder:
+    """Python values from the node tree, recording each node's line on the way.
+
+    Building the values here (rather than with the loader's own constructor after a
+    separate walk for the lines) visits every node once. Plain strings are taken as
+    they are; other scalars (numbers, booleans, dates) go through the safe
+    constructor, which refuses any tag that is not plain data.
+    """
+
+    def __init__(self, yaml: Any, loader: Any, name: str) -> None:
+        self.yaml = yaml
+        self.loader = loader
+        self.name = name
+        self.lines: dict[Path_, int] = {}
+        self.seen: set[int] = set()
+
+    def __call__(self, node: Any, path: Path_) -> Any:
+        if id(node) in self.seen:
+            raise FlowError([f"{self.name}:{node.start_mark.line + 1}: YAML anchors and "
+                             "aliases (& and *) are not allowed in flow files; write the "
+                             "value out"])
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            raise FlowError([f"{self.name}:1: the file has more than {MAX_NODES} values; "
+                             "a flow file is expected to be far smaller"])
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        plain = {self.yaml.MappingNode: "tag:yaml.org,2002:map",
+                 self.yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node))
+        if plain is not None and node.tag != plain:
+            raise FlowError([f"{self.name}:{node.start_mark.line + 1}: this is not valid YAML "
+                             f"for a flow (the tag {node.tag} is not allowed; flow files hold "
+                             "plain data only)"])
+        if isinstance(node, self.yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key, value in node.value:
+                if id(key) in self.seen or not isinstance(key, self.yaml.ScalarNode):
+                    raise FlowError([f"{self.name}:{key.start_mark.line + 1}: keys must be "
+                                     "plain words, not lists, mappings or aliases"])
+                self.seen.add(id(key))
+                self.lines[(*path, key.value)] = key.start_mark.line + 1
+                out[self._scalar(key)] = self(value, (*path, key.value))
+            return out
+        if isinstance(node, self.yaml.SequenceNode):
+            return [self(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: Any) -> Any:
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        return self.loader.construct_object(node, deep=True)
 
 
 def validate(doc: Located, model: type[M]) -> M:
