@@ -29,26 +29,37 @@ def flow_status(flow: Flow) -> str:
     return f"retired for {', '.join(p.replace('_', ' ') + 's' for p in r.for_)} on {r.on}"
 
 
-def describe(cond: Condition) -> str:
-    """A condition in words, e.g. ``state is CA and has_pso is no``."""
+def describe(cond: Condition, flow: Flow | None = None) -> str:
+    """A condition in words. With a flow, in the person's words (for paper checklists):
+    ``"What kind of provider is this for?" is Hospice``; without, in ids, for flow authors:
+    ``provider_type is hospice``."""
     if cond.all is not None:
-        return " and ".join(_paren(c) for c in cond.all)
+        return " and ".join(_paren(c, flow) for c in cond.all)
     if cond.any is not None:
-        return " or ".join(_paren(c) for c in cond.any)
+        return " or ".join(_paren(c, flow) for c in cond.any)
     if cond.not_ is not None:
-        return f"not ({describe(cond.not_)})"
+        return f"not ({describe(cond.not_, flow)})"
+    assert cond.answer is not None
+    q = flow.question(cond.answer) if flow else None
+    name = f"\u201c{q.prompt}\u201d" if q else cond.answer
+
+    def word(value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        labels = {o.value: o.label for o in (q.options or [])} if q else {}
+        return labels.get(str(value), str(value))
+
     if cond.answered is not None:
-        return f"{cond.answer} is {'answered' if cond.answered else 'not answered'}"
+        return f"{name} is {'answered' if cond.answered else 'not answered'}"
     if cond.is_ is not None:
-        value = cond.is_ if isinstance(cond.is_, str) else ("yes" if cond.is_ else "no")
-        return f"{cond.answer} is {value}"
+        return f"{name} is {word(cond.is_)}"
     if cond.in_ is not None:
-        return f"{cond.answer} is one of {', '.join(cond.in_)}"
-    return f"{cond.answer} includes {cond.contains}"
+        return f"{name} is one of {', '.join(word(v) for v in cond.in_)}"
+    return f"{name} includes {word(cond.contains)}"
 
 
-def _paren(cond: Condition) -> str:
-    text = describe(cond)
+def _paren(cond: Condition, flow: Flow | None) -> str:
+    text = describe(cond, flow)
     return f"({text})" if cond.all is not None or cond.any is not None else text
 
 

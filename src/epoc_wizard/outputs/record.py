@@ -49,7 +49,7 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
     contacts = [flow.contact_book[c] for c in dict.fromkeys([*flow.contacts, *sorted(ids)])
                 if c in flow.contact_book]
     if journey is None:
-        rows = [Row(n, s.title, "", f"Only when {describe(s.when)}." if s.when else "",
+        rows = [Row(n, s.title, "", f"Only when {describe(s.when, flow)}." if s.when else "",
                     f"{s.source.doc}, {s.source.where}", False)
                 for n, s in enumerate(flow.steps, 1)]
         return Record(f"{flow.title}: checklist", [flow.summary, f"Status: {flow_status(flow)}",
