@@ -42,8 +42,8 @@ def _q(qid: str, prompt: str, kind: str, options: list[tuple[str, str]] | None =
 QUESTIONS = [
     _q("provider_type", "What kind of organization are you?", "select", PROVIDERS),
     _q("need", "What do you need to do?", "select", NEEDS),
-    _q("accounts", "Which of these do you already have? (space bar to tick, Enter when done)",
-       "checkbox", ACCOUNTS, required=False),
+    _q("accounts", "Which of these do you already have?", "checkbox", ACCOUNTS,
+       required=False),
     _q("state", "Which state is the facility in? (two letters, e.g. CA)", "state"),
     _q("scope", "Is this for one facility or several?", "select",
        [("one", "One facility"), ("several", "Several facilities of one organization")]),

@@ -30,6 +30,13 @@ class Asker(Protocol):
     def confirm(self, message: str, *, default: bool = False) -> bool: ...
 
 
+def ask_action(asker: Asker, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
+    """Ask the step menu with any asker's ``choose``."""
+    picked = asker.choose("What next?", action_choices(step, waiting=waiting,
+                                                       can_go_back=can_go_back))
+    return picked  # type: ignore[return-value]
+
+
 def action_choices(step: Step, *, waiting: bool, can_go_back: bool) -> list[tuple[str, str]]:
     """The step menu, shared by every way of asking so that they cannot drift apart."""
     choices: list[tuple[str, str]] = []
@@ -38,9 +45,8 @@ def action_choices(step: Step, *, waiting: bool, can_go_back: bool) -> list[tupl
         choices.append(("later", "Still waiting (save and quit; come back with 'resume')"))
     else:
         choices.append(("done", "Done: go to the next step"))
-        if step.wait:
-            choices.append(("waiting", f"Done, now waiting for: {step.wait.for_} "
-                                       "(save and quit)"))
+        if step.wait:  # what is awaited is in the panel above; keep the label short
+            choices.append(("waiting", "Done, and now I wait (save and quit)"))
         choices.append(("later", "I'll do this later (save and quit)"))
     if can_go_back:
         choices.append(("back", "Go back to the previous step"))

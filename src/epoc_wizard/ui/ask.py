@@ -8,6 +8,8 @@ deletes forward); questionary's menus ignore Ctrl-D, so ``_run`` binds it there.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Any
 
 import questionary
@@ -15,7 +17,7 @@ from prompt_toolkit.styles import Style
 
 from epoc_wizard.errors import Interrupted
 from epoc_wizard.model import Question, Step
-from epoc_wizard.ui import Action, Validator, action_choices
+from epoc_wizard.ui import Action, Validator, ask_action
 
 _STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"),
                 ("answer", "fg:ansigreen bold"), ("pointer", "fg:ansicyan bold"),
@@ -70,23 +72,26 @@ class Prompter:
                                               validate=at_least_one, instruction=hint))
             return list(value)
 
-        def check(raw: str) -> bool | str:
-            result = validate(raw)
-            return True if result.ok else result.message
-
-        text_default = question.default if isinstance(question.default, str) else ""
-        if question.secret:
-            raw = _run(questionary.password(text, validate=check, style=_STYLE,
+        # A refused answer's sentence is printed in full above the prompt, which is then
+        # asked again with what was typed: questionary's own validation line is one
+        # screen line long and would cut off the part that says how to fix it.
+        typed = question.default if isinstance(question.default, str) else ""
+        while True:
+            if question.secret:
+                raw = _run(questionary.password(text, style=_STYLE, instruction=hint), text=True)
+            else:
+                raw = _run(questionary.text(text, default=typed, style=_STYLE,
                                             instruction=hint), text=True)
-        else:
-            raw = _run(questionary.text(text, default=text_default, validate=check, style=_STYLE,
-                                        instruction=hint), text=True)
-        return validate(raw).value
+            result = validate(raw)
+            if result.ok:
+                return result.value
+            width = max(40, shutil.get_terminal_size().columns - 2)
+            print(textwrap.fill(result.message, width, initial_indent="  ",
+                                subsequent_indent="  "))
+            typed = "" if question.secret else raw
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
-        choices = action_choices(step, waiting=waiting, can_go_back=can_go_back)
-        picked: Action = self.choose("What next?", choices)  # type: ignore[assignment]
-        return picked
+        return ask_action(self, step, waiting=waiting, can_go_back=can_go_back)
 
     def choose(self, message: str, choices: list[tuple[str, str]]) -> str:
         q = questionary.select(message, style=_STYLE,

@@ -11,7 +11,7 @@ from typing import Any
 
 from epoc_wizard.errors import Interrupted
 from epoc_wizard.model import Question, Step
-from epoc_wizard.ui import Action, Validator, action_choices
+from epoc_wizard.ui import Action, Validator, ask_action
 
 
 def _input(prompt: str, *, secret: bool = False) -> str:
@@ -29,7 +29,7 @@ class PlainPrompter:
             pairs = [(o.value, o.label) for o in question.options]
             if question.kind == "select":
                 return self.choose(question.prompt, pairs)
-            return self._pick_many(question.prompt, pairs, validate)
+            return self._pick_many(question.prompt, pairs, validate, question.required)
         suffix = " (yes or no)" if question.kind == "confirm" else ""
         if question.help:
             print(question.help)
@@ -44,12 +44,15 @@ class PlainPrompter:
             print(result.message)
 
     def _pick_many(self, message: str, pairs: list[tuple[str, str]],
-                   validate: Validator) -> list[str]:
+                   validate: Validator, required: bool) -> list[str]:
         print(message)
         for i, (_, label) in enumerate(pairs, 1):
             print(f"  {i}. {label}")
+        none = "" if required else ", or press Enter for none"
         while True:
-            raw = _input("Type the numbers that apply, separated by commas: ")
+            raw = _input(f"Type the numbers that apply, separated by commas{none}: ")
+            if not raw.strip() and not required:
+                return []
             try:
                 picked = [pairs[int(n) - 1][0] for n in raw.replace(" ", "").split(",") if n]
                 if any(int(n) < 1 for n in raw.replace(" ", "").split(",") if n):
@@ -63,9 +66,7 @@ class PlainPrompter:
             print(result.message or "Pick at least one number.")
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
-        choices = action_choices(step, waiting=waiting, can_go_back=can_go_back)
-        picked: Action = self.choose("What next?", choices)  # type: ignore[assignment]
-        return picked
+        return ask_action(self, step, waiting=waiting, can_go_back=can_go_back)
 
     def choose(self, message: str, choices: list[tuple[str, str]]) -> str:
         print(message)
