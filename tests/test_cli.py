@@ -78,6 +78,28 @@ def test_partial_answers_stop_and_resume(home: Path, tmp_path: Path) -> None:
     assert "All steps done" in done.stdout
 
 
+def test_numbers_in_answers_files_keep_their_leading_zeros(home: Path, tmp_path: Path) -> None:
+    # Unquoted, YAML would read 056304 as an octal number and 02134 as 2134.
+    answers = (DATA / "cmsnet-hospice.yaml").read_text().replace('"056304"', "056304")
+    assert "ccn: 056304" in answers
+    path = tmp_path / "a.yaml"
+    path.write_text(answers)
+    result = run_wizard(home, "start", "--answers", str(path))
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
+    assert row["facility"] == "056304"
+
+
+def test_bad_facility_in_answers_file_names_the_file(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text("flow: cmsnet\nfacility: 12\n")
+    result = run_wizard(home, "start", "--answers", str(path))
+    no_traceback(result)
+    assert result.returncode == 2
+    assert f"{path}: facility '12'" in result.stderr
+    assert "--facility" not in result.stderr
+
+
 def test_missing_answer_is_named(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("flow: cmsnet\nanswers: {provider_type: hospice}\ndone: all\n")

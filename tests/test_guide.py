@@ -32,8 +32,10 @@ CA_HOSPICE = {
     ({"provider_type": "hospice", "need": "poc", "state": "TX", "accounts": ["cmsnet"]},
      ["legacy-epoc"], "retired only for nursing homes"),
     ({"provider_type": "hospice", "need": "assessments"}, ["cmsnet"], "QIES ASAP"),
-    ({"provider_type": "home_health", "need": "assessments", "accounts": ["cmsnet"]},
-     ["epoc-access"], "already have a CMSNet user ID"),
+    ({"provider_type": "hospice", "need": "poc", "accounts": ["cmsnet", "qies"]},
+     ["epoc-access"], "already have an ePOC user ID"),
+    ({"provider_type": "home_health", "need": "poc", "accounts": ["qies"]},
+     ["cmsnet", "epoc-access"], "CMSNet user ID first"),
     ({"provider_type": "nursing_home", "need": "assessments"}, ["iqies"], "any iQIES role"),
     ({"provider_type": "assister", "need": "library"}, ["assister-zone"], "zONE End User"),
     ({"provider_type": "hospice", "need": "library", "accounts": ["portal"]},
@@ -47,12 +49,33 @@ def test_triage_recommendations(situation: dict[str, object], flows: list[str],
     assert all(r.reason.endswith(".") for r in recs)
 
 
+@pytest.mark.parametrize(("given", "asked"), [
+    ({"provider_type": "assister"}, ["provider_type", "accounts"]),
+    ({"provider_type": "hospice", "need": "library"}, ["provider_type", "need", "accounts"]),
+    ({"provider_type": "hospice", "need": "poc"},
+     ["provider_type", "need", "accounts", "state", "scope"]),
+])
+def test_triage_asks_assisters_no_facility_questions(given: dict[str, str],
+                                                      asked: list[str]) -> None:
+    from epoc_wizard.engine import holds
+    from epoc_wizard.triage import QUESTIONS
+
+    assert [q.id for q in QUESTIONS if holds(q.when, given)] == asked
+
+
+def test_triage_with_nothing_to_start() -> None:
+    # A CMSNet user ID is all the sources describe for submitting assessments.
+    assert recommend({"provider_type": "home_health", "need": "assessments",
+                      "accounts": ["cmsnet"]}) == []
+
+
 def test_triage_answers_become_flow_answers() -> None:
     pre = prefill({"provider_type": "nursing_home", "state": "CA", "scope": "several",
-                   "accounts": ["pso", "eidm"]})
-    assert pre == {"provider_type": "nursing_home", "state": "CA", "has_cmsnet_id": False,
-                   "has_eidm": True, "has_pso": "yes", "has_portal_account": False,
-                   "access_scope": "multiple_facility"}
+                   "accounts": ["pso", "eidm", "harp"]})
+    assert pre == {"provider_type": "nursing_home", "state": "CA", "has_harp": True,
+                   "has_eidm": True, "has_pso": "yes", "access_scope": "multiple_facility"}
+    # An account not ticked may have been overlooked: the flow still asks about it.
+    assert prefill({"provider_type": "hospice", "accounts": []}) == {"provider_type": "hospice"}
     assert "provider_type" not in prefill({"provider_type": "assister"})
 
 
@@ -181,6 +204,22 @@ def test_edit_reevaluates_dependent_steps(home: Path) -> None:
     assert refused.returncode == 1 and "refused" in refused.stderr
     unknown = run_wizard(home, "edit", "cmsnet-056304", "shoe_size", "--value", "9")
     assert unknown.returncode == 2 and "Its questions:" in unknown.stderr
+    asked = run_wizard(home, "edit", "cmsnet-056304", "facility_name")
+    assert asked.returncode == 2 and "--value TEXT" in asked.stderr
+
+
+def test_edit_of_state_warns_about_answers_checked_against_it(home: Path) -> None:
+    run_wizard(home, "start", "--answers",
+               str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    moved = run_wizard(home, "edit", "cmsnet-056304", "state", "--value", "NY")
+    assert moved.returncode == 0, moved.stderr
+    assert "is now NY." in flat(moved.stdout)
+    assert "epoc-wizard edit cmsnet-056304 ccn" in flat(moved.stdout)
+    assert "epoc-wizard edit cmsnet-056304 zip" in flat(moved.stdout)
+    fixed = run_wizard(home, "edit", "cmsnet-056304", "ccn", "--value", "335501")
+    assert fixed.returncode == 0, fixed.stderr
+    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
+    assert row["facility"] == "335501"  # the facility follows a corrected CCN
 
 
 def test_plain_mode_numbered_choices_no_colour(home: Path) -> None:

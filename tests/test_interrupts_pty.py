@@ -1,11 +1,11 @@
 """Ctrl-C and Ctrl-D at every prompt of two whole journeys, in a real terminal (issue 5).
 
 For each prompt of the CMSNet flow (hospice branch) and the iQIES flow (nursing home,
-search by CCN, PSO assigned, existing EIDM account), in order: press Ctrl-C, check the
-exit code (130) and the saved progress, run ``resume`` and check that the same prompt
-comes back; press Ctrl-D there, check again, ``resume`` again, see the same prompt, and
-answer it. So every prompt is interrupted twice, and every interruption is followed by
-a resume that must land on it: one process per interruption, no more.
+search by CCN, PSO assigned, no HARP account, existing EIDM account), in order: press
+Ctrl-C, check the exit code (130) and the saved progress, run ``resume`` and check that
+the same prompt comes back; press Ctrl-D there, check again, ``resume`` again, see the
+same prompt, and answer it. So every prompt is interrupted twice, and every interruption
+is followed by a resume that must land on it: one process per interruption, no more.
 
 The tables below say, for each prompt, how it is recognised and what answers it. Text
 prompts get Ctrl-D on an empty line (with text typed, Ctrl-D deletes forward, as in a
@@ -84,8 +84,9 @@ IQIES = [
     q("pso_check", "Does your organization have at least one Provider Security Official", ENTER,
       "has_pso", "yes"),
     done("pso_check", "Check that your organization has a Provi"),
+    q("eidm_check", "Do you already have a HARP account", "n", "has_harp", False),
     q("eidm_check", "Do you already have an EIDM account", Y, "has_eidm", True),
-    done("eidm_check", "Find out whether you already have an EID"),
+    done("eidm_check", "Find out whether you already have a HARP or EIDM"),
     done("eidm_login", "Log in to HARP with your EIDM login"),
     done("two_factor", "Set up two-factor authentication"),
     done("eidm_second_login", "Log in to HARP a second time"),
@@ -200,6 +201,6 @@ def test_ctrl_c_and_ctrl_d_at_every_prompt(tmp_path: Path) -> None:
         futures = [pool.submit(run_half, name, tmp_path / name / "state", flow, table, a, b)
                    for name, flow, table, a, b in halves]
         logs = [line for f in futures for line in f.result()]
-    assert len(logs) == len(CMSNET) + len(IQIES) == 41
+    assert len(logs) == len(CMSNET) + len(IQIES) == 42
     print(f"\n{len(logs)} prompts, each interrupted with Ctrl-C and with Ctrl-D "
           f"({2 * len(logs)} interruptions, each resumed at the same prompt)")

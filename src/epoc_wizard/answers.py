@@ -64,10 +64,11 @@ def _check_options(question: Question, raw: Any) -> Checked:
     picked = raw if isinstance(raw, list) else [raw]
     if question.kind == "select" and isinstance(raw, list):
         picked = [object()]
+    picked = [p if isinstance(p, str) else str(p) for p in picked]
     bad = [p for p in picked if p not in values]
     if bad:
         return Checked(False, str(raw), f"Choose one of: {', '.join(values)}.")
-    value: Any = list(picked) if question.kind == "checkbox" else raw
+    value: Any = list(picked) if question.kind == "checkbox" else picked[0]
     return Checked(True, value)
 
 

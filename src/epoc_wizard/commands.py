@@ -57,15 +57,16 @@ class Context:
         return Session(flow, self.store, self.asker, self.view, clock.now)
 
 
-def make_context(answers_path: Path | None, plain: bool) -> Context:
+def make_context(answers_path: Path | None, plain: bool,
+                 needs: str = "the answers in a file with --answers FILE "
+                              "(see 'epoc-wizard start --help')") -> Context:
     answers = read_answers_file(answers_path) if answers_path else None
     asker: Asker
     if answers is not None:
         asker = Scripted(answers)
     elif not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("There is no terminal here to ask questions on. Run this in a "
-                         "terminal, or give the answers in a file with --answers FILE "
-                         "(see 'epoc-wizard start --help').")
+                         f"terminal, or give {needs}.")
     elif plain_wanted(plain):
         from epoc_wizard.ui.plain import PlainPrompter
 
@@ -77,12 +78,21 @@ def make_context(answers_path: Path | None, plain: bool) -> Context:
     return Context(load_catalog(), Store(), asker, View(plain=plain_wanted(plain)), answers)
 
 
-def normalize_facility(value: str | None) -> str | None:
+def _shown(value: Any) -> str:
+    """An answer as a person reads it: yes/no, a list joined by commas, (none)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    return str(value) if value not in (None, "") else "(none)"
+
+
+def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
     if value is None:
         return None
     result = check_ccn(value)
     if not result.ok:
-        raise UsageError(f"--facility {value!r}: {result.message}")
+        raise UsageError(f"{where} {value!r}: {result.message}")
     return result.value
 
 
@@ -129,13 +139,18 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
 def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
     """Ask the triage questions; the flow the person chose to start, and its preset answers."""
     from epoc_wizard.answers import validator
-    from epoc_wizard.triage import QUESTIONS, prefill, recommend
+    from epoc_wizard.engine import holds
+    from epoc_wizard.triage import NOTHING_TO_START, QUESTIONS, prefill, recommend
 
     ctx.view.info("A few questions to find the path you need.")
     answers: dict[str, Any] = {}
     for q in QUESTIONS:
-        answers[q.id] = ctx.asker.ask(q, validator(q, answers))
+        if holds(q.when, answers):
+            answers[q.id] = ctx.asker.ask(q, validator(q, answers))
     recs = recommend(answers)
+    if not recs:
+        ctx.view.notice("Nothing to start", NOTHING_TO_START)
+        return None, {}
     ctx.view.notice("Recommended, in this order", "\n".join(
         f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
         for i, r in enumerate(recs, 1)))
@@ -182,7 +197,8 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
     flow = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
     if facility is None and ctx.answers is not None:
         if ctx.answers.data.get("facility") is not None:
-            facility = normalize_facility(str(ctx.answers.data["facility"]))
+            facility = normalize_facility(str(ctx.answers.data["facility"]),
+                                          f"{ctx.answers.name}: facility")
         else:  # a wrong CCN here is reported by the question's own check, later
             ccn = check_ccn(str(ctx.answers.answers.get("ccn", "")))
             facility = ccn.value if ccn.ok else None
@@ -232,7 +248,8 @@ def start_batch(ctx: Context, flow_id: str | None) -> None:
         one = AnswersFile(data, f"{ctx.answers.name} (facility {entry['facility']})")
         sub = Context(ctx.catalog, ctx.store, Scripted(one), ctx.view, one)
         try:
-            start(sub, flow_id, normalize_facility(str(entry["facility"])))
+            start(sub, flow_id, normalize_facility(str(entry["facility"]),
+                                                   f"{ctx.answers.name}: facility"))
         except WizardError as exc:
             failed.append(str(entry["facility"]))
             ctx.view.info(exc.message)
@@ -271,11 +288,13 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
     that changed in the steps that apply."""
     from epoc_wizard import engine
     from epoc_wizard.answers import check_answer, validator
+    from epoc_wizard.reconcile import reconcile
 
     store = Store()
-    journey = store.load(journey_id)
     catalog = load_catalog()
+    journey = store.load(journey_id)
     flow = catalog.get(journey.flow)
+    journey, _ = reconcile(flow, journey)  # a flow revised since: edit the current steps
     question = flow.question(question_id)
     if question is None:
         known = ", ".join(q.id for q in flow.questions() if not q.secret)
@@ -289,10 +308,10 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
             raise WizardError(f"That answer was refused: {result.message}")
         new = result.value
     else:
-        ctx = make_context(None, plain)
+        ctx = make_context(None, plain, needs="the new answer with --value TEXT")
         old = journey.answers.get(question_id)
         if old is not None:
-            ctx.view.info(f"Current answer: {old}")
+            ctx.view.info(f"Current answer: {_shown(old)}")
         new = ctx.asker.ask(question, validator(question, journey.answers))
     before = [s.id for s in engine.visible_steps(flow, journey.answers)]
     changed = engine.apply_answer(journey, question, new, clock.now())
@@ -301,7 +320,15 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
     after = [s.id for s in engine.visible_steps(flow, changed.answers)]
     added = [flow.step(s).title for s in after if s not in before]
     removed = [flow.step(s).title for s in before if s not in after]
-    parts = [f"Saved: {question_id} is now {new!r}."]
+    parts = [f"Saved: {question.prompt} is now {_shown(new)}."]
+    # Answers checked against this one (a CCN or ZIP against the state) may no longer fit.
+    for dep in flow.questions():
+        if dep.state_from == question_id and dep.id in changed.answers:
+            result = check_answer(dep, changed.answers[dep.id], changed.answers)
+            if not result.ok:
+                parts.append(f"Check {dep.prompt} ({_shown(changed.answers[dep.id])}): "
+                             f"{result.message} Change it with: epoc-wizard edit "
+                             f"{changed.id} {dep.id}")
     if added:
         parts.append("Steps that now apply: " + "; ".join(added) + ".")
     if removed:

@@ -81,16 +81,11 @@ def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datet
         return journey
     update: dict[str, Any] = {"answers": {**journey.answers, question.id: value}, "updated": now}
     # Two well-known answers also name the journey's facility, for status and --facility.
-    if question.id == "ccn" and not journey.facility and value:
+    if question.id == "ccn" and value:
         update["facility"] = value
     if question.id == "facility_name" and value:
         update["label"] = value
     return journey.model_copy(update=update)
-
-
-def forget_answer(journey: Journey, question_id: str, now: dt.datetime) -> Journey:
-    answers = {k: v for k, v in journey.answers.items() if k != question_id}
-    return journey.model_copy(update={"answers": answers, "updated": now})
 
 
 def mark(flow: Flow, journey: Journey, step_id: str, status: StepStatus,

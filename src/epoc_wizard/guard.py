@@ -26,9 +26,11 @@ def guarded(work: Callable[[], int | None]) -> int:
         say(exc.message)
         return exc.exit_code
     except Interrupted as stop:
-        journey = f" {stop.args[0]}" if stop.args else ""
-        say("\nStopped. Everything you answered is saved. To continue, run: "
-            f"epoc-wizard resume{journey}")
+        if stop.args:  # raised by a session, which saved every answer before the prompt
+            say("\nStopped. Everything you answered is saved. To continue, run: "
+                f"epoc-wizard resume {stop.args[0]}")
+        else:  # before any journey was started or changed
+            say("\nStopped. Nothing was changed.")
         return 130
     except KeyboardInterrupt:
         say("\nStopped. Progress is saved after every answer; run 'epoc-wizard resume' "

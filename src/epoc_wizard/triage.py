@@ -33,20 +33,27 @@ ACCOUNTS = [("cmsnet", "A CMSNet user ID"), ("qies", "A QIES / ePOC user ID (MDS
 
 
 def _q(qid: str, prompt: str, kind: str, options: list[tuple[str, str]] | None = None,
-       required: bool = True) -> Question:
+       required: bool = True, when: dict[str, Any] | None = None) -> Question:
     return Question.model_validate({
-        "id": qid, "prompt": prompt, "kind": kind, "required": required,
+        "id": qid, "prompt": prompt, "kind": kind, "required": required, "when": when,
         "options": [Option(value=v, label=label) for v, label in options] if options else None})
 
 
+#: Assisters go to the library whatever else is true: the facility questions are not theirs.
+_FACILITY = {"all": [{"not": {"answer": "provider_type", "is": "assister"}},
+                     {"not": {"answer": "need", "is": "library"}}]}
+
 QUESTIONS = [
     _q("provider_type", "What kind of organization are you?", "select", PROVIDERS),
-    _q("need", "What do you need to do?", "select", NEEDS),
+    _q("need", "What do you need to do?", "select", NEEDS,
+       when={"not": {"answer": "provider_type", "is": "assister"}}),
     _q("accounts", "Which of these do you already have?", "checkbox", ACCOUNTS,
        required=False),
-    _q("state", "Which state is the facility in? (two letters, e.g. CA)", "state"),
+    _q("state", "Which state is the facility in? (two letters, e.g. CA)", "state",
+       when=_FACILITY),
     _q("scope", "Is this for one facility or several?", "select",
-       [("one", "One facility"), ("several", "Several facilities of one organization")]),
+       [("one", "One facility"), ("several", "Several facilities of one organization")],
+       when=_FACILITY),
 ]
 
 
@@ -83,6 +90,12 @@ def recommend(answers: Mapping[str, Any]) -> list[Recommendation]:
             out.append(Recommendation(
                 "cmsnet", "Legacy ePOC is reached through CMSNet, so you need your own "
                 "CMSNet user ID first."))
+        if "qies" in have:
+            out.append(Recommendation(
+                "epoc-access", "You already have an ePOC user ID, so these are the steps back "
+                "into ePOC through ASPEN Web to open the CMS-2567 and enter your plan of "
+                "correction (web ePOC was retired only for nursing homes)."))
+            return out
         ca = (" As a California facility you will also get the CDPH steps (webinar passcode "
               "and the e-mails to CDPH)." if state == "CA" else "")
         out.append(Recommendation(
@@ -99,25 +112,34 @@ def recommend(answers: Mapping[str, Any]) -> list[Recommendation]:
             "cmsnet", "A CMSNet user ID gives access to CMS' private network, where the QIES "
             "ASAP submission system and CASPER reports are; it is the first of the user IDs "
             "needed to submit records."))
-    else:
-        out.append(Recommendation(
-            "epoc-access", "You already have a CMSNet user ID; these steps show how to reach "
-            "the QIES systems for providers with it."))
     return out
 
 
+#: Said when ``recommend`` finds nothing to start.
+NOTHING_TO_START = (
+    "None of these paths needs starting: with your CMSNet user ID you already reach CMS' "
+    "private network, where the QIES ASAP submission system and CASPER reports are. The "
+    "help desks are listed by 'epoc-wizard contacts cmsnet'.")
+
+
 def prefill(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Triage answers in the words of the flows, so that no flow asks them again."""
+    """Triage answers in the words of the flows, so that no flow asks them again.
+
+    Only what the person said is handed on: an account ticked is an account held, but
+    one not ticked may simply have been overlooked, so the flow still asks about it.
+    """
     have = set(answers.get("accounts") or [])
     out: dict[str, Any] = {}
     if answers.get("provider_type") in {v for v, _ in PROVIDERS} - {"assister"}:
         out["provider_type"] = answers["provider_type"]
     if answers.get("state"):
         out["state"] = answers["state"]
-    out["has_cmsnet_id"] = "cmsnet" in have
-    out["has_eidm"] = "eidm" in have
-    out["has_pso"] = "yes" if "pso" in have else "not_sure"
-    out["has_portal_account"] = "portal" in have
+    for account, qid in (("cmsnet", "has_cmsnet_id"), ("harp", "has_harp"), ("eidm", "has_eidm"),
+                         ("portal", "has_portal_account")):
+        if account in have:
+            out[qid] = True
+    if "pso" in have:
+        out["has_pso"] = "yes"
     if answers.get("scope"):
         out["access_scope"] = "individual" if answers["scope"] == "one" else "multiple_facility"
     return out

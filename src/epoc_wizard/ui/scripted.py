@@ -46,6 +46,24 @@ def _str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _text_loader() -> Any:
+    """The safe loader, except that numbers stay as typed.
+
+    A CCN like 056304 or a ZIP like 02134 would otherwise become an octal or decimal
+    number and lose its leading zero; every check takes text anyway. Yes/no stay booleans.
+    """
+    import yaml
+
+    class TextLoader(yaml.SafeLoader):
+        pass
+
+    TextLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers
+                if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return TextLoader
+
+
 def read_answers_file(path: Path) -> AnswersFile:
     import yaml
 
@@ -55,7 +73,7 @@ def read_answers_file(path: Path) -> AnswersFile:
         raise UsageError(f"Cannot read the answers file {path} "
                          f"({getattr(exc, 'strerror', None) or exc}).") from None
     try:
-        data = yaml.safe_load(text)  # JSON is YAML too
+        data = yaml.load(text, Loader=_text_loader())  # JSON is YAML too
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
