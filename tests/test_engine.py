@@ -91,6 +91,18 @@ def test_waiting_step_stays_current_with_due_date(flow: Flow) -> None:
     assert "mdcn.mco@palmettogba.com" in rec.wait.wait_for
 
 
+def test_a_wait_ended_by_done_is_kept_for_the_record(flow: Flow) -> None:
+    j = engine.mark(flow, new({"provider_type": "hospice"}), "submit_request", "waiting", T0)
+    later = T0 + dt.timedelta(days=2)
+    j = engine.mark(flow, j, "submit_request", "done", later)
+    rec = j.record("submit_request")
+    assert rec.status == "done" and rec.done_at == later
+    assert rec.wait is not None and rec.wait.since == T0
+    # Reopened and done again without waiting: nothing was awaited this time.
+    j = engine.mark(flow, engine.go_back(flow, j, later), "submit_request", "done", later)
+    assert j.record("submit_request").wait is None
+
+
 def test_wait_spanning_thanksgiving(flow: Flow) -> None:
     wed = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     j = engine.mark(flow, new({"provider_type": "hospice"}), "submit_request", "waiting", wed)

@@ -87,3 +87,29 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
                               "overdue": 0}
     saved = json.loads((home / "state.json").read_text())
     assert saved["journeys"]["cmsnet"]["answers"]["cmsnet_user_id"] == "SACRES01"
+
+
+def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
+    child = spawn(home, "start", "cmsnet", "--facility", "056304")
+    child.expect("What kind of provider is this for")
+    pick(child, 0)
+    child.expect("Facility name")
+    child.send("Sunny Acres Hospice" + ENTER)
+    child.expect("State")
+    child.send("CA" + ENTER)
+    child.expect("CCN")  # offered from --facility, checked against the state on Enter
+    child.send(ENTER)
+    child.expect("ZIP Code")
+    child.send("95814" + ENTER)
+    child.expect("How many CMSNet user IDs")
+    pick(child, 0)
+    child.expect("What next")
+    pick(child, 0)
+    child.expect("Open the QTSO website")
+    child.expect("What next")
+    pick(child, 2)  # done, later, go back
+    child.expect(r"To change one, run:\s+epoc-wizard edit\s+cmsnet-056304\s+provider_type")
+    child.expect("What next")  # the step is open again; its answers are not asked again
+    assert "Facility name" not in (child.before or "")
+    child.send(CTRL_C)
+    assert finish(child) == 130

@@ -90,9 +90,11 @@ def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datet
 
 def mark(flow: Flow, journey: Journey, step_id: str, status: StepStatus,
          now: dt.datetime) -> Journey:
-    """Set a step's status. Marking a step waiting starts its wait with a due date."""
+    """Set a step's status. Marking a step waiting starts its wait with a due date; a wait
+    that ends with the step done is kept, so the record shows when it began."""
     step = flow.step(step_id)
-    wait = None
+    before = journey.record(step_id)
+    wait = before.wait if status == "done" and before.status == "waiting" else None
     if status == "waiting":
         if step.wait is None:
             raise ValueError(f"step '{step_id}' has nothing to wait for")

@@ -69,6 +69,9 @@ class Session:
             draft = self._draft(journey, step)
             while questions := engine.open_questions(step, journey, self.secrets):
                 q = questions[0]
+                if q.kind == "ccn" and journey.facility and not q.default:
+                    # Given with --facility but not yet checked against the state: offered.
+                    q = q.model_copy(update={"default": journey.facility})
                 value = self.asker.ask(q, validator(q, journey.answers))
                 if q.secret:
                     self.secrets[q.id] = value
@@ -93,6 +96,7 @@ class Session:
                 return journey
             elif action == "back":
                 journey = self.save(engine.go_back(self.flow, journey, now))
+                self._say_how_to_change(journey)
             elif action == "contacts":
                 ids = [step.contact] if step.contact else []
                 ids += [c for c in self.flow.contacts if c not in ids]
@@ -120,6 +124,15 @@ class Session:
             saved = None
         self.view.draft(draft, saved)
         return draft
+
+    def _say_how_to_change(self, journey: Journey) -> None:
+        """Going back reopens a step, not its answers: say how to change one."""
+        back = engine.current_step(self.flow, journey)
+        kept = [q for q in (back.questions if back else []) if q.id in journey.answers]
+        if kept:
+            self.view.info("Your answers at this step are kept. To change one, run: "
+                           f"epoc-wizard edit {journey.id} {kept[0].id}"
+                           + (f" (or {', '.join(q.id for q in kept[1:])})" if kept[1:] else ""))
 
     def _open(self, url: str) -> None:
         import webbrowser

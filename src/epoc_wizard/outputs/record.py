@@ -62,6 +62,8 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
         detail = ""
         if rec.status in ("done", "skipped") and rec.done_at:
             detail = f"{rec.status.capitalize()} {format_local(rec.done_at)}"
+            if rec.wait:  # the step was done, then waited on until what it awaited came
+                detail += f" (after waiting since {format_local(rec.wait.since)})"
         elif rec.status == "waiting" and rec.wait:
             w = rec.wait
             late = " (OVERDUE)" if now > w.due else ""

@@ -31,6 +31,10 @@ class PlainPrompter:
                 return self.choose(question.prompt, pairs)
             return self._pick_many(question.prompt, pairs, validate, question.required)
         suffix = " (yes or no)" if question.kind == "confirm" else ""
+        offered = question.default if isinstance(question.default, str) and \
+            question.default and not question.secret else ""
+        if offered:
+            suffix += f" [press Enter for {offered}]"
         if question.help:
             print(question.help)
         while True:
@@ -38,6 +42,8 @@ class PlainPrompter:
             if question.kind == "confirm" and not raw.strip() and \
                     isinstance(question.default, bool):
                 raw = "yes" if question.default else "no"
+            if offered and not raw.strip():
+                raw = offered
             result = validate(raw)
             if result.ok:
                 return result.value
