@@ -99,7 +99,7 @@ REFUSED = [
     # spreadsheet damage to CCNs
     ("ccn", "56304", None, "a spreadsheet probably dropped its leading zero. Did you mean 056304?"),
     ("ccn", "56304", "CA", "Did you mean 056304?"),
-    ("ccn", "56304", "TX", "056304 would be a California CCN, not a Texas one"),
+    ("ccn", "56304", "TX", "056304 would be a CCN from California, not from Texas"),
     ("ccn", "1.4E+170", None, "scientific notation"),
     ("ccn", "5.6304E+04", None, "scientific notation"),
     ("ccn", "5.63E4", None, "scientific notation"),

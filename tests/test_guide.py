@@ -166,6 +166,9 @@ def test_export_markdown_and_html(home: Path, tmp_path: Path) -> None:
     assert "@page { size: letter" in page and "&#9745;" in page and "SACRES01" in page
     blank = run_wizard(home, "export", "--blank", "iqies").stdout
     assert "Facility: ____" in blank and "- [ ] 1." in blank
+    # Each line of a postal address ends the Markdown line (two spaces), so none run together.
+    legacy = run_wizard(home, "export", "--blank", "legacy-epoc").stdout
+    assert "  1615 Capitol Avenue  \n  P.O. Box 997377, MS 3203  \n" in legacy
     bad = run_wizard(home, "export", "--format", "pdf")
     assert bad.returncode == 2 and "use md (Markdown) or html" in bad.stderr
 
@@ -190,6 +193,9 @@ def test_many_facilities_from_one_answers_file(home: Path, tmp_path: Path) -> No
     assert "3 facilities, 3 journeys: 0 done, 0 waiting, 0 overdue." in status.stdout
     one = run_wizard(home, "status", "--facility", "551501")
     assert "551501" in one.stdout and "051502" not in one.stdout
+    other = run_wizard(home, "status", "--facility", "335501")
+    assert other.returncode == 0
+    assert "No journeys for facility 335501. Facilities with journeys: 051502," in other.stdout
 
 
 def test_edit_reevaluates_dependent_steps(home: Path) -> None:
@@ -235,3 +241,12 @@ def test_plain_mode_numbered_choices_no_colour(home: Path) -> None:
     assert finish(child) == 130
     shown = child.before or ""
     assert "\x1b[3" not in shown and "╭" not in shown
+
+
+def test_text_to_copy_keeps_its_lines() -> None:
+    from epoc_wizard.ui.show import markdown
+
+    shown = markdown("Paste this:\n\n```text\nNavigator or CAC ID: {id}\nOrganization: *Oak*\n```"
+                     "\nThen send\nthe form.", plain=True).plain
+    assert shown.splitlines() == ["Paste this:", "", "    Navigator or CAC ID: {id}",
+                                  "    Organization: *Oak*", "Then send the form."]

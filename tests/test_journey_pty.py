@@ -55,7 +55,7 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
     child.expect("Submit the request")
     child.expect("What next")
     pick(child, 1)  # done, now waiting for the e-mails
-    child.expect(r"arrives, run:\s+epoc-wizard resume cmsnet")
+    child.expect(r"Come back\s+then with:\s+epoc-wizard resume cmsnet")
     assert finish(child) == 0
 
     waiting = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"][0]

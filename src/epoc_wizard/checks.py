@@ -143,8 +143,9 @@ def check_ccn(value: str, state: str | None = None) -> CheckResult:
         lost = "This CCN has 5 digits; a spreadsheet probably dropped its leading zero"
         if st is None or guess[:2] in STATE_CODES[st]:
             return _fail(raw, f"{lost}. Did you mean {guess}?")
-        return _fail(raw, f"{lost}, but {guess} would be a {STATE_NAMES[STATE_BY_CODE[guess[:2]]]} "
-                          f"CCN, not a {STATE_NAMES[st]} one. " + _CCN_WHERE)
+        return _fail(raw, f"{lost}, but {guess} would be a CCN from "
+                          f"{STATE_NAMES[STATE_BY_CODE[guess[:2]]]}, not from {STATE_NAMES[st]}. "
+                          + _CCN_WHERE)
     if not _ALNUM.fullmatch(ccn):
         return _fail(raw, "A CCN has only letters and digits, like 056304; remove any other "
                           "marks and type it again.")

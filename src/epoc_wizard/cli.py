@@ -135,10 +135,7 @@ def contacts(
 
     catalog = load_catalog()
     if flow:
-        f = catalog.get(flow)
-        ids = list(dict.fromkeys(f.contacts + [i for s in f.steps for i in
-                                               (s.contact, s.wait and s.wait.contact) if i]))
-        chosen = [catalog.contacts[i] for i in ids]
+        chosen = catalog.get(flow).all_contacts()
     else:
         chosen = sorted(catalog.contacts.values(), key=lambda c: c.name)
     for c in chosen:
@@ -161,6 +158,11 @@ def check(
     if key not in CHECKS:
         raise WizardError(f"'{kind}' is not a kind of value this can check. Try one of: "
                           f"{', '.join(sorted(CHECKS))}.", exit_code=2)
+    if state is not None:
+        known = run_check("state", state)
+        if not known.ok:
+            raise WizardError(f"--state {state!r}: {known.message}", exit_code=2)
+        state = known.value
     result = run_check(key, value, state=state)
     shown = "" if key == "activation_key" else f": {result.value}"
     print(f"OK{shown}" if result.ok else result.message)

@@ -33,10 +33,17 @@ PROVIDER_LABELS = {"nursing_home": "a nursing home (skilled nursing or long-term
 
 def run_journey_command(name: str, target: str | None, facility: str | None,
                         answers: Path | None, plain: bool) -> None:
-    """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call."""
-    ctx = make_context(answers, plain)
+    """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call.
+
+    Mistakes in the command line itself (a bad CCN, an unknown flow) are reported first,
+    before anything about the terminal or the answers file."""
+    facility = normalize_facility(facility)
+    catalog = load_catalog()
+    if name == "start" and target is not None:
+        catalog.get(target)
+    ctx = make_context(answers, plain, catalog=catalog)
     ctx.store.journeys()  # a damaged state file is reported before any question is asked
-    (start if name == "start" else resume)(ctx, target, normalize_facility(facility))
+    (start if name == "start" else resume)(ctx, target, facility)
 
 
 def plain_wanted(flag: bool) -> bool:
@@ -59,7 +66,8 @@ class Context:
 
 def make_context(answers_path: Path | None, plain: bool,
                  needs: str = "the answers in a file with --answers FILE "
-                              "(see 'epoc-wizard start --help')") -> Context:
+                              "(see 'epoc-wizard start --help')",
+                 catalog: Catalog | None = None) -> Context:
     answers = read_answers_file(answers_path) if answers_path else None
     asker: Asker
     if answers is not None:
@@ -75,7 +83,8 @@ def make_context(answers_path: Path | None, plain: bool,
         from epoc_wizard.ui.ask import Prompter
 
         asker = Prompter()
-    return Context(load_catalog(), Store(), asker, View(plain=plain_wanted(plain)), answers)
+    return Context(catalog or load_catalog(), Store(), asker, View(plain=plain_wanted(plain)),
+                   answers)
 
 
 def _shown(value: Any) -> str:

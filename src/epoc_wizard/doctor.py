@@ -29,7 +29,6 @@ import os
 import shlex
 import stat
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -41,10 +40,12 @@ from epoc_wizard.store import (
     SCHEMA_VERSION,
     STATE_FILE,
     _recover_hint,
+    flock_within,
     journey_from,
     parse_document,
     state_dir,
 )
+from epoc_wizard.words import plural
 
 Level = Literal["ok", "note", "problem"]
 DAMAGED_GLOB = "state.damaged-*.json"
@@ -79,10 +80,6 @@ class Reading:
 
 def _q(path: Path) -> str:
     return shlex.quote(str(path))
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _without_hint(message: str, path: Path) -> str:
@@ -225,8 +222,6 @@ def name_list(ids: list[str]) -> str:
 
 
 def _lock(directory: Path, patience: float = 0.5) -> Finding:
-    import fcntl
-
     path = directory / LOCK_FILE
     if not path.exists():
         return Finding("ok", "Lock: no other session is using the state.")
@@ -239,20 +234,13 @@ def _lock(directory: Path, patience: float = 0.5) -> Finding:
                                   f"({exc.strerror or exc}), so no session can save.",
                        f"Make sure it belongs to you and run: chmod 600 {_q(path)}")
     try:
-        deadline = time.monotonic() + patience
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return Finding("ok", "Lock: no other session is using the state.")
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(0.02)
-            except OSError as exc:
-                return Finding("problem", f"The lock on {path} cannot be taken "
-                                          f"({exc.strerror or exc}), so no session can save.",
-                               "Keep the state on a disk that supports file locks (set "
-                               "EPOC_WIZARD_HOME to a local folder).")
+        if flock_within(fd, patience):
+            return Finding("ok", "Lock: no other session is using the state.")
+    except OSError as exc:
+        return Finding("problem", f"The lock on {path} cannot be taken "
+                                  f"({exc.strerror or exc}), so no session can save.",
+                       "Keep the state on a disk that supports file locks (set "
+                       "EPOC_WIZARD_HOME to a local folder).")
     finally:
         os.close(fd)
     return Finding("problem", "Another epoc-wizard session holds the lock on the state "

@@ -43,13 +43,13 @@ def _quick_words(command: str, args: list[str]) -> dict[str, str | bool | None] 
     rest = list(args)
     while rest:
         word = rest.pop(0)
-        name, _, inline = word.partition("=")
+        name, equals, inline = word.partition("=")
         if name in options:
             if not options[name]:
-                if inline:
+                if equals:
                     return None
                 words[name.lstrip("-")] = True
-            elif inline:
+            elif equals:  # --facility=056304, or --facility= (empty, refused by its check)
                 words[name.lstrip("-")] = inline
             elif rest and not rest[0].startswith("-"):
                 words[name.lstrip("-")] = rest.pop(0)

@@ -289,6 +289,12 @@ class Flow(BaseModel):
     def questions(self) -> list[Question]:
         return [q for s in self.steps for q in s.questions]
 
+    def all_contacts(self) -> list[Contact]:
+        """The flow's own contacts, then those its steps and waits name, each once."""
+        ids = [*self.contacts, *(c for s in self.steps
+                                 for c in (s.contact, s.wait and s.wait.contact) if c)]
+        return [self.contact_book[c] for c in dict.fromkeys(ids) if c in self.contact_book]
+
     def question(self, question_id: str) -> Question | None:
         for q in self.questions():
             if q.id == question_id:

@@ -19,6 +19,7 @@ from typing import Any
 from epoc_wizard.engine import visible_questions, visible_steps
 from epoc_wizard.journey import Journey, StepRecord
 from epoc_wizard.model import Flow, Question
+from epoc_wizard.words import plural
 
 
 def _fits(question: Question, value: Any) -> bool:
@@ -36,10 +37,6 @@ def _fits(question: Question, value: Any) -> bool:
 def _names(items: list[str]) -> str:
     shown = ", ".join(f"'{i}'" for i in items[:3])
     return shown + (f" and {len(items) - 3} more" if len(items) > 3 else "")
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def reconcile(flow: Flow, journey: Journey) -> tuple[Journey, str]:
@@ -79,17 +76,17 @@ def reconcile(flow: Flow, journey: Journey) -> tuple[Journey, str]:
                  f"{flow.version}"]
     else:
         parts = [f"'{flow.title}' changed"]
-    parts.append(f"your {_plural(sum(finished(k) for k in steps), 'done step', 'done steps')} "
-                 f"and {_plural(len(answers), 'answer', 'answers')} that still apply are kept")
+    parts.append(f"your {plural(sum(finished(k) for k in steps), 'done step', 'done steps')} "
+                 f"and {plural(len(answers), 'answer', 'answers')} that still apply are kept")
     if gone_steps:
         n = len(gone_steps)
-        parts.append(f"{_plural(n, 'step', 'steps')} you had recorded "
+        parts.append(f"{plural(n, 'step', 'steps')} you had recorded "
                      f"({_names(gone_steps)}) {'is' if n == 1 else 'are'} no longer in the "
                      f"path and {'was' if n == 1 else 'were'} dropped; steps are matched by "
                      "name, so a step that was "
                      "only renamed cannot be recognised and shows again as not done")
     if gone_answers:
-        parts.append(f"{_plural(len(gone_answers), 'answer', 'answers')} to questions no "
+        parts.append(f"{plural(len(gone_answers), 'answer', 'answers')} to questions no "
                      f"longer asked, or no longer offered, ({_names(gone_answers)}) "
                      f"{'was' if len(gone_answers) == 1 else 'were'} dropped")
     for s in reopened[:2]:

@@ -13,9 +13,8 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from typing import Literal
 
-from epoc_wizard.doctor import Reading, name_list, plural, read_state
+from epoc_wizard.doctor import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Reading, name_list, read_state
 from epoc_wizard.errors import StateError
 from epoc_wizard.store import (
     BACKUP_FILE,
@@ -24,11 +23,7 @@ from epoc_wizard.store import (
     Store,
     state_dir,
 )
-
-Level = Literal["ok", "note", "problem"]
-DAMAGED_GLOB = "state.damaged-*.json"
-TEMP_GLOB = f".{STATE_FILE}.*.tmp"
-REPAIR = "epoc-wizard doctor --repair"
+from epoc_wizard.words import plural
 
 
 def _set_aside(path: Path, now: dt.datetime) -> Path:

@@ -35,6 +35,8 @@ class Session:
         self.clock = clock
         #: Secret answers, for this session only. Never saved, never shown.
         self.secrets: dict[str, Any] = {}
+        #: Where the current step's e-mail draft was saved (.eml), if it has one.
+        self.saved_draft: Path | None = None
 
     def save(self, journey: Journey) -> Journey:
         journey = engine.summarize(self.flow, journey, self.clock())
@@ -88,8 +90,8 @@ class Session:
                 journey = self.save(engine.mark(self.flow, journey, step.id, action,
                                                 self.clock()))
             if action == "waiting":
-                self.view.info(f"Saved. When {step.wait.for_ if step.wait else 'it'} "
-                               f"arrives, run: epoc-wizard resume {journey.id}")
+                self.view.info(f"Saved. Waiting for {step.wait.for_ if step.wait else 'it'}. "
+                               f"Come back then with: epoc-wizard resume {journey.id}")
                 return journey
             if action == "later":
                 self.view.info(f"Saved. To continue, run: epoc-wizard resume {journey.id}")
@@ -106,7 +108,10 @@ class Session:
                 self._open(step.links[0].url if len(step.links) == 1 else self.asker.choose(
                     "Which link?", [(lk.url, f"{lk.title} ({lk.url})") for lk in step.links]))
             elif action == "email" and draft is not None:
-                self._open(draft.mailto())
+                self._open(draft.mailto(), fallback=(
+                    f"No mail program could be opened here. The e-mail is saved as "
+                    f"{self.saved_draft}: open that file, or copy the text shown above."
+                    if self.saved_draft else None))
 
     def _draft(self, journey: Journey, step: Step) -> Draft | None:
         """Show (and save as .eml) the e-mail this step asks the person to send."""
@@ -122,6 +127,7 @@ class Session:
                                                                       journey))
         except OSError:
             saved = None
+        self.saved_draft = saved
         self.view.draft(draft, saved)
         return draft
 
@@ -134,7 +140,7 @@ class Session:
                            f"epoc-wizard edit {journey.id} {kept[0].id}"
                            + (f" (or {', '.join(q.id for q in kept[1:])})" if kept[1:] else ""))
 
-    def _open(self, url: str) -> None:
+    def _open(self, url: str, fallback: str | None = None) -> None:
         import webbrowser
 
         opened = False
@@ -143,4 +149,4 @@ class Session:
         except webbrowser.Error:
             opened = False
         self.view.info(f"Opened {url[:80]}{'...' if len(url) > 80 else ''}." if opened
-                       else f"Nothing could be opened here. Copy this address: {url}")
+                       else fallback or f"Nothing could be opened here. Copy this address: {url}")

@@ -104,7 +104,13 @@ def render_json(rows: list[dict[str, Any]]) -> str:
                       indent=2, ensure_ascii=False)
 
 
-def render_text(rows: list[dict[str, Any]], now: dt.datetime) -> str:
+def render_text(rows: list[dict[str, Any]], now: dt.datetime, facility: str | None = None,
+                known: list[str] | None = None) -> str:
+    """The status lines; ``known``, with a ``facility`` that has none, names the others."""
+    if not rows and facility:
+        others = f" Facilities with journeys: {', '.join(known)}." if known else ""
+        return (f"No journeys for facility {facility}.{others} Start one with: "
+                f"epoc-wizard start --facility {facility}")
     if not rows:
         return ("No journeys yet. Start one with: epoc-wizard start\n"
                 f"(State folder: {state_dir()})")
@@ -145,10 +151,14 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
 
             lines.append(f"    Waiting for {w['for']}: {describe_wait(since, due, now)}")
         if w["overdue"]:
-            who = (f" Call {w['contact']}" + (f" at {w['phone']}" if w["phone"] else "") + "."
-                   if w["contact"] else "")
-            lines.append(f"    OVERDUE: {w['late']}{who}")
+            lines.append(f"    OVERDUE: {late_advice(w['late'], w['contact'], w['phone'])}")
     return "\n".join(_fit(line, width) for line in lines)
+
+
+def late_advice(late: str | None, contact: str | None, phone: str | None) -> str:
+    """What to do about an overdue wait: the flow's advice, then who to call."""
+    who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
+    return f"{(late or '').strip()}{who}".strip()
 
 
 def _fit(line: str, width: int) -> str:
@@ -162,8 +172,15 @@ def _fit(line: str, width: int) -> str:
 
 
 def run(*, as_json: bool, facility: str | None, now: dt.datetime) -> str:
-    rows = journey_rows(read_document(state_dir())["journeys"], now, facility)
-    return render_json(rows) if as_json else render_text(rows, now)
+    journeys = read_document(state_dir())["journeys"]
+    rows = journey_rows(journeys, now, facility)
+    return render_json(rows) if as_json else render_text(rows, now, facility,
+                                                         _facilities(journeys))
+
+
+def _facilities(journeys: dict[str, Any]) -> list[str]:
+    return sorted({str(j["facility"]) for j in journeys.values()
+                   if isinstance(j, dict) and isinstance(j.get("facility"), str)})
 
 
 def damaged_message(bad: list[str]) -> str:
@@ -200,7 +217,8 @@ def _main(as_json: bool, facility: str | None) -> int:
     rows = journey_rows(journeys, now, facility)
     bad = damaged(journeys)
     if rows or as_json or not bad:
-        print(render_json(rows) if as_json else render_text(rows, now))
+        print(render_json(rows) if as_json else render_text(rows, now, facility,
+                                                            _facilities(journeys)))
     if bad:
         print(damaged_message(bad), file=sys.stderr)
         return 1

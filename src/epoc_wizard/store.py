@@ -81,6 +81,22 @@ def lock_timeout() -> float:
         return 5.0
 
 
+def flock_within(fd: int, seconds: float) -> bool:
+    """Take an exclusive flock on ``fd``, trying for ``seconds``; False if another
+    process holds it all that time. Other failures (no locks on this disk) raise OSError."""
+    import fcntl
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
 def _recover_hint(path: Path) -> str:
     return (f"The file was left untouched. Run 'epoc-wizard doctor' to see what is wrong, "
             f"and 'epoc-wizard doctor --repair' to set {path.name} aside and go back to "
@@ -263,8 +279,6 @@ class Store:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold ``state.lock`` (an flock); re-entrant within this Store."""
-        import fcntl
-
         if self._locked:
             self._locked += 1
             try:
@@ -278,25 +292,19 @@ class Store:
         except OSError as exc:
             raise self._write_error(exc) from None
         try:
-            deadline = time.monotonic() + lock_timeout()
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise StateError(
-                            "Another epoc-wizard session is working on the same state "
-                            f"({self.directory}). Finish or close it, then try again. This "
-                            "change was not saved; everything saved before it is kept.") \
-                            from None
-                    time.sleep(0.02)
-                except OSError as exc:  # e.g. a network drive without locks (ENOLCK)
-                    raise StateError(
-                        f"Cannot lock the state in {self.directory} ({exc.strerror or exc}), "
-                        "so it cannot be saved safely. Keep it on a disk that supports file "
-                        "locks (set EPOC_WIZARD_HOME to a local folder). Nothing was "
-                        "changed.") from None
+            try:
+                taken = flock_within(fd, lock_timeout())
+            except OSError as exc:  # e.g. a network drive without locks (ENOLCK)
+                raise StateError(
+                    f"Cannot lock the state in {self.directory} ({exc.strerror or exc}), "
+                    "so it cannot be saved safely. Keep it on a disk that supports file "
+                    "locks (set EPOC_WIZARD_HOME to a local folder). Nothing was "
+                    "changed.") from None
+            if not taken:
+                raise StateError(
+                    "Another epoc-wizard session is working on the same state "
+                    f"({self.directory}). Finish or close it, then try again. This "
+                    "change was not saved; everything saved before it is kept.")
             self._locked = 1
             try:
                 yield

@@ -45,9 +45,7 @@ class Record:
 
 def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
     """The record of a journey; with no journey, a blank checklist of every step."""
-    ids = {c for s in flow.steps for c in (s.contact, s.wait and s.wait.contact) if c}
-    contacts = [flow.contact_book[c] for c in dict.fromkeys([*flow.contacts, *sorted(ids)])
-                if c in flow.contact_book]
+    contacts = flow.all_contacts()
     if journey is None:
         rows = [Row(n, s.title, "", f"Only when {describe(s.when, flow)}." if s.when else "",
                     f"{s.source.doc}, {s.source.where}", False)
@@ -106,7 +104,8 @@ def to_markdown(record: Record) -> str:
     for c in record.contacts:
         lines = contact_lines(c)
         out.append(f"- **{lines[0]}**")
-        out += [f"  {line.strip()}  " for line in lines[1:]]
+        # Two trailing spaces end a Markdown line: each line of a postal address keeps its own.
+        out += [f"  {part.strip()}  " for line in lines[1:] for part in line.splitlines()]
     out += ["", "Passwords, keys and answers to security questions are never recorded here.", ""]
     return "\n".join(out)
 

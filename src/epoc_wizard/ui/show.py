@@ -21,6 +21,7 @@ from epoc_wizard.engine import fill_in, progress
 from epoc_wizard.journey import Journey
 from epoc_wizard.model import Contact, Flow, Step
 from epoc_wizard.outline import contact_lines
+from epoc_wizard.status import late_advice
 
 if TYPE_CHECKING:
     from epoc_wizard.outputs.drafts import Draft
@@ -31,25 +32,40 @@ _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*([^*\s][^*]*?)\*(?!\w
 _LIST_ITEM = re.compile(r"^\s*([-*]|\d+\.)\s")
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Lines as Markdown reads them: wrapped lines of a paragraph or item are joined."""
-    out: list[str] = []
+_FENCE = re.compile(r"^\s*```")
+
+
+def _paragraphs(text: str) -> list[tuple[str, bool]]:
+    """Lines as Markdown reads them, each with whether it is verbatim: wrapped lines of a
+    paragraph or item are joined; lines of a fenced block (text to copy) are kept as they
+    are, without the fences."""
+    out: list[tuple[str, bool]] = []
+    fenced = False
     for line in text.splitlines():
-        if out and out[-1].strip() and line.strip() and not _LIST_ITEM.match(line):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif fenced:
+            out.append((line, True))
+        elif out and not out[-1][1] and out[-1][0].strip() and line.strip() \
+                and not _LIST_ITEM.match(line):
+            out[-1] = (out[-1][0].rstrip() + " " + line.strip(), False)
         else:
-            out.append(line)
+            out.append((line, False))
     return out
 
 
 def markdown(text: str, *, plain: bool = False) -> Text:
-    """The small Markdown of flow files (paragraphs, lists, **bold**, *italic*, `code`).
+    """The small Markdown of flow files (paragraphs, lists, **bold**, *italic*, `code`,
+    and fenced blocks of text to copy, shown indented as they are).
 
     Flow texts use only these, and rendering them here keeps the markdown-it parser that
     rich.markdown needs out of start-up. In plain mode the marks are dropped.
     """
     out = Text()
-    for line in _paragraphs(text):
+    for line, verbatim in _paragraphs(text):
+        if verbatim:
+            out.append("    " + line.strip() + "\n", style="" if plain else "cyan")
+            continue
         pos = 0
         for m in _INLINE.finditer(line):
             out.append(line[pos:m.start()])
@@ -110,7 +126,7 @@ class View:
             body.append(Text(f"Waiting for {w.wait_for}: " + describe_wait(w.since, w.due, now),
                              style="" if self.plain else "bold"))
             if is_overdue(w.due, now):
-                body.append(Text(_late_advice(w.late, w.contact, w.phone),
+                body.append(Text("This is overdue. " + late_advice(w.late, w.contact, w.phone),
                                  style="" if self.plain else "bold red"))
         elif step.wait:
             body.append(Text(f"After this step you wait for {step.wait.for_}."))
@@ -146,6 +162,3 @@ class View:
             "Run 'epoc-wizard status' to see all your journeys.")], style="green")
 
 
-def _late_advice(late: str, contact: str | None, phone: str | None) -> str:
-    who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
-    return f"This is overdue. {late.strip()}{who}"
