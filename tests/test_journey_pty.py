@@ -113,3 +113,25 @@ def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
     assert "Facility name" not in (child.before or "")
     child.send(CTRL_C)
     assert finish(child) == 130
+
+
+def test_an_edit_from_another_window_is_not_saved_over(home: Path) -> None:
+    child = spawn(home, "start", "cmsnet", "--facility", "056304")
+    child.expect("What kind of provider is this for")
+    pick(child, 0)
+    child.expect("Facility name")
+    child.send("Sunny Acres" + ENTER)
+    child.expect("State")
+    edit = run_wizard(home, "edit", "cmsnet-056304", "facility_name", "--value",
+                      "Sunny Acres Hospice")
+    assert edit.returncode == 0, edit.stderr
+    child.send("CA" + ENTER)
+    child.expect(r"was changed by another\s+epoc-wizard session")
+    assert finish(child) != 0
+    saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
+    assert saved["answers"]["facility_name"] == "Sunny Acres Hospice"
+    assert "state" not in saved["answers"]
+    child = spawn(home, "resume")  # and carries on from what the edit saved
+    child.expect("State")
+    child.send(CTRL_C)
+    assert finish(child) == 130

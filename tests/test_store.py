@@ -120,3 +120,29 @@ def test_write_failures_leave_last_save(home: Path, monkeypatch: pytest.MonkeyPa
     assert "last saved progress is unchanged" in err.value.message
     assert (home / STATE_FILE).read_bytes() == before
     assert [p.name for p in home.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_change_made_elsewhere_is_not_saved_over(home: Path) -> None:
+    Store().save(journey(answers={"facility_name": "Oak"}))
+    window = Store()
+    held = window.load("cmsnet-056304")
+    window.save(held.model_copy(update={"answers": {"facility_name": "Oak", "state": "CA"}}))
+    # Another process (a second window, or 'epoc-wizard edit') changes the same journey.
+    Store().save(journey(answers={"facility_name": "Oak Hills", "state": "CA"}))
+    with pytest.raises(StateError, match="was changed by another epoc-wizard session"):
+        window.save(held.model_copy(update={"answers": {"facility_name": "Oak", "zip": "1"}}))
+    assert Store().load("cmsnet-056304").answers["facility_name"] == "Oak Hills"
+    # Deleted elsewhere ('reset'): not brought back.
+    Store().delete("cmsnet-056304")
+    with pytest.raises(StateError, match="was deleted by another"):
+        window.save(held)
+    assert Store().journeys() == {}
+
+
+def test_a_change_to_another_journey_is_no_conflict(home: Path) -> None:
+    Store().save(journey())
+    window = Store()
+    held = window.load("cmsnet-056304")
+    Store().save(journey("iqies-056304"))
+    window.save(held.model_copy(update={"answers": {"state": "CA"}}))
+    assert set(Store().journeys()) == {"cmsnet-056304", "iqies-056304"}

@@ -202,6 +202,9 @@ class Store:
         #: each journey's JSON text in it.
         self._cache: tuple[int, tuple[int, ...], dict[str, bytes]] | None = None
         self._locked = 0
+        #: Each journey this process read or saved, as its JSON text then: a save checks
+        #: that no other process changed the journey since (see ``save``).
+        self._seen: dict[str, bytes] = {}
 
     def __del__(self) -> None:
         # At interpreter exit, modules may already be gone: never complain from here.
@@ -227,39 +230,64 @@ class Store:
 
             raise UsageError(f"There is no journey called '{journey_id}'. Run "
                              "'epoc-wizard status' to see your journeys.")
-        return journey_from(journey_id, raw, self.path)
+        return self.journey(journey_id, raw)
 
     def journey(self, journey_id: str, data: dict[str, Any]) -> Journey:
         """A journey read with ``journeys()``, as a model (StateError when damaged)."""
-        return journey_from(journey_id, data, self.path)
+        journey = journey_from(journey_id, data, self.path)
+        self._seen[journey_id] = _dumps(data)
+        return journey
 
     def save(self, journey: Journey) -> None:
-        self.write({journey.id: journey.model_dump(mode="json", exclude_none=True)})
+        """Save one journey. If another process (a second window, or ``epoc-wizard edit``)
+        changed or deleted it since this one read it, its change is not written over: a
+        StateError says so, and ``resume`` picks up what that process saved."""
+        text = _dumps(journey.model_dump(mode="json", exclude_none=True))
+        with self.lock():
+            parts = self._parts()
+            seen = self._seen.get(journey.id)
+            if seen is not None and parts.get(journey.id) != seen:
+                what = "deleted" if journey.id not in parts else "changed"
+                raise StateError(
+                    f"The journey '{journey.id}' was {what} by another epoc-wizard session "
+                    "(another window, or 'epoc-wizard edit' or 'reset') while this one had it "
+                    "open, so this change was not saved over it. Run 'epoc-wizard status' "
+                    "to see what was saved.")
+            parts[journey.id] = text
+            self._write_parts(parts)
+            self._seen[journey.id] = text
 
     def delete(self, journey_id: str) -> None:
-        self.write({}, remove=(journey_id,))
+        with self.lock():
+            parts = self._parts()
+            parts.pop(journey_id, None)
+            self._write_parts(parts)
+            self._seen.pop(journey_id, None)
 
     def replace(self, journeys: dict[str, dict[str, Any]]) -> None:
         """Write exactly these journeys, whatever the file held (``doctor --repair``)."""
-        self.write(journeys, keep=False)
-
-    def write(self, journeys: dict[str, dict[str, Any]], remove: tuple[str, ...] = (),
-              *, keep: bool = True) -> None:
-        """Replace these journeys (and remove those) under the lock, keeping all others."""
         with self.lock():
-            parts = self._parts() if keep else {}
-            for jid in remove:
-                parts.pop(jid, None)
-            for jid, data in journeys.items():
-                parts[jid] = _dumps(data)
-            body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
-            fd = self._write(b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body))
-            self._forget()
-            identity = _identity(self.path)
-            if identity is None:
-                os.close(fd)
-            else:
-                self._cache = (fd, identity, parts)
+            self._write_parts({jid: _dumps(data) for jid, data in journeys.items()})
+            self._seen.clear()
+
+    def write(self, journeys: dict[str, dict[str, Any]]) -> None:
+        """Write these journeys as raw data, unchecked, keeping all others (for tools and
+        tests that need a state file of a given shape)."""
+        with self.lock():
+            parts = self._parts()
+            parts.update((jid, _dumps(data)) for jid, data in journeys.items())
+            self._write_parts(parts)
+
+    def _write_parts(self, parts: dict[str, bytes]) -> None:
+        """Write the file with these journeys' texts (the caller holds the lock)."""
+        body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
+        fd = self._write(b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body))
+        self._forget()
+        identity = _identity(self.path)
+        if identity is None:
+            os.close(fd)
+        else:
+            self._cache = (fd, identity, parts)
 
     def _parts(self) -> dict[str, bytes]:
         """Each journey's JSON text, as on disk now.
