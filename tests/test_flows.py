@@ -334,12 +334,13 @@ SUBJECT_RULES: dict[str, Callable[[str], bool]] = {
 }
 
 
-def email_steps(catalog: Catalog) -> list[Step]:
-    return list({s.id: s for f in catalog.flows.values() for s in f.steps if s.email}.values())
+def email_steps(catalog: Catalog, to: str | None = None) -> list[Step]:
+    return list({s.id: s for f in catalog.flows.values() for s in f.steps
+                 if s.email and (to is None or s.email.to == to)}.values())
 
 
 def test_cdph_emails_have_the_required_subjects_and_facts(catalog: Catalog) -> None:
-    steps = email_steps(catalog)
+    steps = email_steps(catalog, "cdph_aspen_help")
     matched = {rule: [s.id for s in steps if s.email and ok(s.email.subject)]
                for rule, ok in SUBJECT_RULES.items()}
     assert all(len(ids) == 1 for ids in matched.values()), matched
@@ -349,3 +350,16 @@ def test_cdph_emails_have_the_required_subjects_and_facts(catalog: Catalog) -> N
         for field in ("{facility_name}", "{facility_id}", "{ccn}"):
             assert field in s.email.body, (s.id, field)
         assert catalog.contacts[s.email.to].email == "CDPH-ASPEN-HELP@cdph.ca.gov"
+
+
+def test_every_email_names_its_facility_and_says_why(catalog: Catalog) -> None:
+    steps = email_steps(catalog)
+    assert {s.id for s in steps} >= {"pso_missing", "role_not_approved"}
+    for s in steps:
+        assert s.email is not None and s.email.why.strip()
+        assert catalog.contacts[s.email.to].email, s.id  # a contact with an address
+        if s.email.to != "assister_library":
+            assert "{ccn}" in s.email.body and "{facility_name}" in s.email.body, s.id
+    # An e-mail no source prescribes says that its wording is the wizard's own.
+    for s in email_steps(catalog, "iqies_service_center"):
+        assert s.email is not None and "the wizard's suggestion" in s.email.why
