@@ -250,3 +250,23 @@ def test_text_to_copy_keeps_its_lines() -> None:
                      "\nThen send\nthe form.", plain=True).plain
     assert shown.splitlines() == ["Paste this:", "", "    Navigator or CAC ID: {id}",
                                   "    Organization: *Oak*", "Then send the form."]
+
+
+def test_a_refused_role_is_not_called_finished(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({
+        "flow": "iqies",
+        "answers": {"provider_type": "nursing_home", "facility_name": "Golden Oaks",
+                    "state": "CA", "ccn": "555123", "org_search_by": "ccn", "has_pso": "yes",
+                    "has_harp": True, "harp_user_id": "GOaks2026", "role_approved": False},
+        "done": ["about_facility", "browser", "pso_check", "eidm_check", "note_harp_user_id",
+                 "iqies_login", "request_role_category", "request_role_select",
+                 "add_organization_ccn", "submit_role_request", "role_status"],
+        "waiting": ["role_not_approved"]}))
+    result = run_wizard(home, "start", "--answers", str(path))
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
+    assert not row["finished"] and row["current_step"]["id"] == "role_not_approved"
+    assert "approval of your role" in row["waiting"]["for"]
+    drafts = run_wizard(home, "email").stdout
+    assert "Subject: Provider ePOC Administrator role not approved: CCN 555123" in drafts
