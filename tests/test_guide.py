@@ -38,6 +38,8 @@ CA_HOSPICE = {
      ["cmsnet", "epoc-access"], "CMSNet user ID first"),
     ({"provider_type": "nursing_home", "need": "assessments"}, ["iqies"], "any iQIES role"),
     ({"provider_type": "assister", "need": "library"}, ["assister-zone"], "zONE End User"),
+    ({"provider_type": "assister", "has_portal": True}, ["assister-zone"],
+     "already have an Enterprise Portal account"),
     ({"provider_type": "hospice", "need": "library", "accounts": ["portal"]},
      ["assister-zone"], "already have an Enterprise Portal account"),
 ])
@@ -50,7 +52,7 @@ def test_triage_recommendations(situation: dict[str, object], flows: list[str],
 
 
 @pytest.mark.parametrize(("given", "asked"), [
-    ({"provider_type": "assister"}, ["provider_type", "accounts"]),
+    ({"provider_type": "assister"}, ["provider_type", "has_portal"]),
     ({"provider_type": "hospice", "need": "library"}, ["provider_type", "need", "accounts"]),
     ({"provider_type": "hospice", "need": "poc"},
      ["provider_type", "need", "accounts", "state", "scope"]),
@@ -76,7 +78,8 @@ def test_triage_answers_become_flow_answers() -> None:
                    "has_eidm": True, "has_pso": "yes", "access_scope": "multiple_facility"}
     # An account not ticked may have been overlooked: the flow still asks about it.
     assert prefill({"provider_type": "hospice", "accounts": []}) == {"provider_type": "hospice"}
-    assert "provider_type" not in prefill({"provider_type": "assister"})
+    assert prefill({"provider_type": "assister", "has_portal": True}) == {
+        "has_portal_account": True}
 
 
 def test_triage_in_a_terminal_skips_questions_already_answered(home: Path) -> None:

@@ -48,13 +48,20 @@ QUESTIONS = [
     _q("need", "What do you need to do?", "select", NEEDS,
        when={"not": {"answer": "provider_type", "is": "assister"}}),
     _q("accounts", "Which of these do you already have?", "checkbox", ACCOUNTS,
-       required=False),
+       required=False, when={"not": {"answer": "provider_type", "is": "assister"}}),
+    _q("has_portal", "Do you already have a CMS Enterprise Portal account?", "confirm",
+       when={"answer": "provider_type", "is": "assister"}),
     _q("state", "Which state is the facility in? (two letters, e.g. CA)", "state",
        when=_FACILITY),
     _q("scope", "Is this for one facility or several?", "select",
        [("one", "One facility"), ("several", "Several facilities of one organization")],
        when=_FACILITY),
 ]
+
+
+def _accounts(answers: Mapping[str, Any]) -> set[str]:
+    """The accounts held: those ticked, and the portal account assisters are asked about."""
+    return set(answers.get("accounts") or []) | ({"portal"} if answers.get("has_portal") else set())
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def recommend(answers: Mapping[str, Any]) -> list[Recommendation]:
     """The flows to follow, in order, each with a one-sentence reason."""
     provider = answers.get("provider_type")
     need = answers.get("need")
-    have = set(answers.get("accounts") or [])
+    have = _accounts(answers)
     state = answers.get("state")
     out: list[Recommendation] = []
     if provider == "assister" or need == "library":
@@ -128,7 +135,7 @@ def prefill(answers: Mapping[str, Any]) -> dict[str, Any]:
     Only what the person said is handed on: an account ticked is an account held, but
     one not ticked may simply have been overlooked, so the flow still asks about it.
     """
-    have = set(answers.get("accounts") or [])
+    have = _accounts(answers)
     out: dict[str, Any] = {}
     if answers.get("provider_type") in {v for v, _ in PROVIDERS} - {"assister"}:
         out["provider_type"] = answers["provider_type"]
