@@ -90,6 +90,26 @@ def test_numbers_in_answers_files_keep_their_leading_zeros(home: Path, tmp_path:
     assert row["facility"] == "056304"
 
 
+@pytest.mark.parametrize(("written", "saved"), [("yes", "yes"), ("no", "no"),
+                                               ("not_sure", "not_sure")])
+def test_yes_and_no_in_answers_files_are_the_option_words(written: str, saved: str) -> None:
+    # YAML reads an unquoted yes/no as true/false; a select whose options are the words
+    # yes and no must still take them.
+    import yaml
+
+    from epoc_wizard.answers import check_answer
+    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.ui.scripted import _text_loader
+
+    raw = yaml.load(f"has_pso: {written}\nexisting_ids: 0\n", Loader=_text_loader())
+    flow = load_catalog().get("iqies")
+    question = flow.question("has_pso")
+    assert question is not None
+    assert check_answer(question, raw["has_pso"], {}).value == saved
+    ids = load_catalog().get("cmsnet").question("existing_ids")
+    assert ids is not None and check_answer(ids, raw["existing_ids"], {}).value == "0"
+
+
 def test_bad_facility_in_answers_file_names_the_file(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text("flow: cmsnet\nfacility: 12\n")

@@ -65,10 +65,20 @@ def test_triage_asks_assisters_no_facility_questions(given: dict[str, str],
     assert [q.id for q in QUESTIONS if holds(q.when, given)] == asked
 
 
-def test_triage_with_nothing_to_start() -> None:
-    # A CMSNet user ID is all the sources describe for submitting assessments.
-    assert recommend({"provider_type": "home_health", "need": "assessments",
-                      "accounts": ["cmsnet"]}) == []
+def test_triage_with_nothing_to_start(home: Path, tmp_path: Path) -> None:
+    # Getting the CMSNet user ID is all the sources describe for submitting assessments.
+    situation = {"provider_type": "home_health", "need": "assessments",
+                 "accounts": ["cmsnet"], "state": "TX", "scope": "one"}
+    assert recommend(situation) == []
+    # The same through the program: triage answered from a file with no flow in it.
+    path = tmp_path / "triage.json"
+    path.write_text(json.dumps({"answers": situation}))
+    result = run_wizard(home, "start", "--answers", str(path))
+    assert result.returncode == 0, result.stderr
+    said = flat(result.stdout)
+    assert "first of the two user IDs needed to submit records" in said
+    assert "(888) 477-7876" in said and "Run 'epoc-wizard start' again" not in said
+    assert json.loads(run_wizard(home, "status", "--json").stdout)["journeys"] == []
 
 
 def test_triage_answers_become_flow_answers() -> None:
@@ -80,6 +90,9 @@ def test_triage_answers_become_flow_answers() -> None:
     assert prefill({"provider_type": "hospice", "accounts": []}) == {"provider_type": "hospice"}
     assert prefill({"provider_type": "assister", "has_portal": True}) == {
         "has_portal_account": True}
+    # A plain yes/no, unlike a box left unticked: "no" is an answer, not asked again.
+    assert prefill({"provider_type": "assister", "has_portal": False}) == {
+        "has_portal_account": False}
 
 
 def test_triage_in_a_terminal_skips_questions_already_answered(home: Path) -> None:
@@ -222,7 +235,7 @@ def test_edit_of_state_warns_about_answers_checked_against_it(home: Path) -> Non
                str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
     moved = run_wizard(home, "edit", "cmsnet-056304", "state", "--value", "NY")
     assert moved.returncode == 0, moved.stderr
-    assert "is now NY." in flat(moved.stdout)
+    assert "Saved. State: NY" in moved.stdout
     assert "epoc-wizard edit cmsnet-056304 ccn" in flat(moved.stdout)
     assert "epoc-wizard edit cmsnet-056304 zip" in flat(moved.stdout)
     fixed = run_wizard(home, "edit", "cmsnet-056304", "ccn", "--value", "335501")
@@ -270,6 +283,19 @@ def test_a_refused_role_is_not_called_finished(home: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
     assert not row["finished"] and row["current_step"]["id"] == "role_not_approved"
-    assert "approval of your role" in row["waiting"]["for"]
+    assert "approval of your Provider ePOC Administrator role" in row["waiting"]["for"]
     drafts = run_wizard(home, "email").stdout
     assert "Subject: Provider ePOC Administrator role not approved: CCN 555123" in drafts
+
+
+def test_a_harp_account_skips_every_sign_up_step_even_with_eidm() -> None:
+    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.engine import visible_steps
+
+    flow = load_catalog().get("iqies")
+    answers = {**prefill({"provider_type": "nursing_home", "state": "CA", "need": "poc",
+                          "accounts": ["harp", "eidm", "pso"]}), "org_search_by": "ccn"}
+    shown = {s.id for s in visible_steps(flow, answers)}
+    assert not shown & {"harp_register", "eidm_login", "identity_proofing", "two_factor",
+                        "eidm_second_login", "pso_missing"}
+    assert {"note_harp_user_id", "iqies_login", "submit_role_request"} <= shown

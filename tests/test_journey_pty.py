@@ -108,9 +108,13 @@ def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
     child.expect("Open the QTSO website")
     child.expect("What next")
     pick(child, 2)  # done, later, go back
-    child.expect(r"To change one, run:\s+epoc-wizard edit\s+cmsnet-056304\s+provider_type")
-    child.expect("What next")  # the step is open again; its answers are not asked again
-    assert "Facility name" not in (child.before or "")
+    child.expect("Have your facility's details ready")  # the step is open again
+    child.expect(r"Your answers at this step are kept")  # just above the menu
+    assert "? Facility name" not in (child.before or "")  # and are not asked again
+    child.expect(r"Facility name: Sunny Acres Hospice\s+\[facility_name\]")
+    child.expect(r"choose \"I'll do this later\", then run:\s+epoc-wizard edit\s+"
+                 r"cmsnet-056304\s+provider_type")
+    child.expect("What next")
     child.send(CTRL_C)
     assert finish(child) == 130
 
@@ -126,7 +130,8 @@ def test_an_edit_from_another_window_is_not_saved_over(home: Path) -> None:
                       "Sunny Acres Hospice")
     assert edit.returncode == 0, edit.stderr
     child.send("CA" + ENTER)
-    child.expect(r"was changed by another\s+epoc-wizard session")
+    child.expect(r"was changed in another\s+window")
+    child.expect(r"resume\s+cmsnet-056304")
     assert finish(child) != 0
     saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
     assert saved["answers"]["facility_name"] == "Sunny Acres Hospice"

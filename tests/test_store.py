@@ -129,12 +129,12 @@ def test_a_change_made_elsewhere_is_not_saved_over(home: Path) -> None:
     window.save(held.model_copy(update={"answers": {"facility_name": "Oak", "state": "CA"}}))
     # Another process (a second window, or 'epoc-wizard edit') changes the same journey.
     Store().save(journey(answers={"facility_name": "Oak Hills", "state": "CA"}))
-    with pytest.raises(StateError, match="was changed by another epoc-wizard session"):
+    with pytest.raises(StateError, match="was changed in another window"):
         window.save(held.model_copy(update={"answers": {"facility_name": "Oak", "zip": "1"}}))
     assert Store().load("cmsnet-056304").answers["facility_name"] == "Oak Hills"
     # Deleted elsewhere ('reset'): not brought back.
     Store().delete("cmsnet-056304")
-    with pytest.raises(StateError, match="was deleted by another"):
+    with pytest.raises(StateError, match="was deleted in another window"):
         window.save(held)
     assert Store().journeys() == {}
 
@@ -146,3 +146,15 @@ def test_a_change_to_another_journey_is_no_conflict(home: Path) -> None:
     Store().save(journey("iqies-056304"))
     window.save(held.model_copy(update={"answers": {"state": "CA"}}))
     assert set(Store().journeys()) == {"cmsnet-056304", "iqies-056304"}
+
+
+def test_a_journey_only_read_is_checked_too(home: Path) -> None:
+    # Read for a prompt (resume's list, or edit's question), changed elsewhere meanwhile.
+    Store().save(journey(answers={"facility_name": "Oak"}))
+    window = Store()
+    held = window.load("cmsnet-056304")
+    Store().save(journey(answers={"facility_name": "Oak Hills"}))
+    with pytest.raises(StateError, match="To carry on from what was saved, run: "
+                                         "epoc-wizard resume cmsnet-056304"):
+        window.save(held.model_copy(update={"answers": {"facility_name": "Elm"}}))
+    assert Store().load("cmsnet-056304").answers["facility_name"] == "Oak Hills"

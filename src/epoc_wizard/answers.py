@@ -64,7 +64,9 @@ def _check_options(question: Question, raw: Any) -> Checked:
     picked = raw if isinstance(raw, list) else [raw]
     if question.kind == "select" and isinstance(raw, list):
         picked = [object()]
-    picked = [p if isinstance(p, str) else str(p) for p in picked]
+    # Answers files hold text, except that YAML reads yes/no as true/false.
+    picked = [p if isinstance(p, str) else ("yes" if p else "no") if isinstance(p, bool)
+              else str(p) for p in picked]
     bad = [p for p in picked if p not in values]
     if bad:
         return Checked(False, str(raw), f"Choose one of: {', '.join(values)}.")

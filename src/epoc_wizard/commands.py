@@ -87,15 +87,6 @@ def make_context(answers_path: Path | None, plain: bool,
                    answers)
 
 
-def _shown(value: Any) -> str:
-    """An answer as a person reads it: yes/no, a list joined by commas, (none)."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "(none)"
-    return str(value) if value not in (None, "") else "(none)"
-
-
 def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
     if value is None:
         return None
@@ -149,7 +140,7 @@ def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
     """Ask the triage questions; the flow the person chose to start, and its preset answers."""
     from epoc_wizard.answers import validator
     from epoc_wizard.engine import holds
-    from epoc_wizard.triage import NOTHING_TO_START, QUESTIONS, prefill, recommend
+    from epoc_wizard.triage import QUESTIONS, nothing_to_start, prefill, recommend
 
     ctx.view.info("A few questions to find the path you need.")
     answers: dict[str, Any] = {}
@@ -158,8 +149,8 @@ def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
             answers[q.id] = ctx.asker.ask(q, validator(q, answers))
     recs = recommend(answers)
     if not recs:
-        ctx.view.notice("Nothing to start", NOTHING_TO_START)
-        return None, {}
+        ctx.view.notice("Nothing to start here", nothing_to_start(answers))
+        return "", {}
     ctx.view.notice("Recommended, in this order", "\n".join(
         f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
         for i, r in enumerate(recs, 1)))
@@ -197,6 +188,8 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         flow_id = ctx.answers.data.get("flow")
     if flow_id is None:
         flow_id, preset = _triage(ctx)
+        if flow_id == "":  # triage has said why there is nothing to start
+            return None
         if flow_id is None:
             ctx.view.info("Nothing was started. Run 'epoc-wizard start' again when you are "
                           "ready.")
@@ -320,7 +313,7 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
         ctx = make_context(None, plain, needs="the new answer with --value TEXT")
         old = journey.answers.get(question_id)
         if old is not None:
-            ctx.view.info(f"Current answer: {_shown(old)}")
+            ctx.view.info(f"Current answer: {question.display(old)}")
         new = ctx.asker.ask(question, validator(question, journey.answers))
     before = [s.id for s in engine.visible_steps(flow, journey.answers)]
     changed = engine.apply_answer(journey, question, new, clock.now())
@@ -329,19 +322,24 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
     after = [s.id for s in engine.visible_steps(flow, changed.answers)]
     added = [flow.step(s).title for s in after if s not in before]
     removed = [flow.step(s).title for s in before if s not in after]
-    parts = [f"Saved: {question.prompt} is now {_shown(new)}."]
+    parts = [f"Saved. {question.short_label}: {question.display(new)}"]
+    if changed.facility != journey.facility and journey.facility and \
+            journey.facility in changed.id:
+        parts.append(f"The journey is now filed under facility {changed.facility}; its "
+                     f"name stays {changed.id}.")
     # Answers checked against this one (a CCN or ZIP against the state) may no longer fit.
     for dep in flow.questions():
         if dep.state_from == question_id and dep.id in changed.answers:
             result = check_answer(dep, changed.answers[dep.id], changed.answers)
             if not result.ok:
-                parts.append(f"Check {dep.prompt} ({_shown(changed.answers[dep.id])}): "
-                             f"{result.message} Change it with: epoc-wizard edit "
-                             f"{changed.id} {dep.id}")
+                was = dep.display(changed.answers[dep.id])
+                parts.append(f"Check the {dep.short_label} ({was}): {result.message}\n"
+                             f"  Change it with: epoc-wizard edit {changed.id} {dep.id}")
     if added:
         parts.append("Steps that now apply: " + "; ".join(added) + ".")
     if removed:
         parts.append("Steps that no longer apply: " + "; ".join(removed) + ".")
     step = engine.current_step(flow, changed)
     parts.append(f"Next step: {step.title}." if step else "Every step is done.")
-    return " ".join(parts)
+    return "\n".join(parts)
+

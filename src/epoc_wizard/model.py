@@ -163,6 +163,20 @@ class Question(_Strict):
     def secret(self) -> bool:
         return self.kind in SECRET_KINDS
 
+    def display(self, value: Any) -> str:
+        """An answer to this question as a person reads it (option labels, yes/no)."""
+        from epoc_wizard.words import shown
+
+        labels = {o.value: o.label for o in self.options or []}
+        if isinstance(value, list):
+            return shown([labels.get(v, v) for v in value])
+        return shown(labels.get(value, value) if isinstance(value, str) else value)
+
+    @property
+    def short_label(self) -> str:
+        """What the record calls this answer, or the prompt up to any bracketed hint."""
+        return self.record_as or self.prompt.split(" (")[0].rstrip("?").strip()
+
 
 class Wait(_Strict):
     """Something that happens outside the terminal, with when to start worrying."""

@@ -61,6 +61,7 @@ class Session:
             raise Interrupted(journey.id) from None
 
     def _loop(self, journey: Journey) -> Journey:
+        went_back = False
         while True:
             step = engine.current_step(self.flow, journey)
             if step is None:
@@ -82,6 +83,9 @@ class Session:
                     journey = self.save(engine.apply_answer(journey, q, value, self.clock()))
             if engine.current_step(self.flow, journey) != step:
                 continue  # an answer changed which steps apply
+            if went_back:
+                self._say_how_to_change(journey, step)
+                went_back = False
             waiting = journey.record(step.id).status == "waiting"
             shown = engine.visible_steps(self.flow, journey.answers)
             action = self.asker.action(step, waiting=waiting,
@@ -98,7 +102,7 @@ class Session:
                 return journey
             elif action == "back":
                 journey = self.save(engine.go_back(self.flow, journey, now))
-                self._say_how_to_change(journey)
+                went_back = True
             elif action == "contacts":
                 ids = [step.contact] if step.contact else []
                 ids += [c for c in self.flow.contacts if c not in ids]
@@ -131,14 +135,17 @@ class Session:
         self.view.draft(draft, saved)
         return draft
 
-    def _say_how_to_change(self, journey: Journey) -> None:
-        """Going back reopens a step, not its answers: say how to change one."""
-        back = engine.current_step(self.flow, journey)
-        kept = [q for q in (back.questions if back else []) if q.id in journey.answers]
+    def _say_how_to_change(self, journey: Journey, step: Step) -> None:
+        """Going back reopens a step, not its answers: say, just above the menu, how to
+        change one (after leaving this session, so that the two do not collide)."""
+        kept = [q for q in step.questions if q.id in journey.answers]
         if kept:
-            self.view.info("Your answers at this step are kept. To change one, run: "
-                           f"epoc-wizard edit {journey.id} {kept[0].id}"
-                           + (f" (or {', '.join(q.id for q in kept[1:])})" if kept[1:] else ""))
+            lines = [f"  {q.short_label}: {q.display(journey.answers[q.id])}   [{q.id}]"
+                     for q in kept]
+            self.view.info("Your answers at this step are kept:\n" + "\n".join(lines) + "\n"
+                           "To change one, choose \"I'll do this later\", then run: "
+                           f"epoc-wizard edit {journey.id} {kept[0].id} (or the name in "
+                           "brackets of another answer).")
 
     def _open(self, url: str, fallback: str | None = None) -> None:
         import webbrowser

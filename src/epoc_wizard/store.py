@@ -248,11 +248,13 @@ class Store:
             seen = self._seen.get(journey.id)
             if seen is not None and parts.get(journey.id) != seen:
                 what = "deleted" if journey.id not in parts else "changed"
+                then = (f"To carry on from what was saved, run: epoc-wizard resume {journey.id}"
+                        if journey.id in parts else
+                        "Run 'epoc-wizard status' to see the journeys that are left.")
                 raise StateError(
-                    f"The journey '{journey.id}' was {what} by another epoc-wizard session "
-                    "(another window, or 'epoc-wizard edit' or 'reset') while this one had it "
-                    "open, so this change was not saved over it. Run 'epoc-wizard status' "
-                    "to see what was saved.")
+                    f"The journey '{journey.id}' was {what} in another window (or by "
+                    "'epoc-wizard edit' or 'reset') while it was open here. Your last answer "
+                    f"here was not saved, so that change is kept. {then}")
             parts[journey.id] = text
             self._write_parts(parts)
             self._seen[journey.id] = text

@@ -122,11 +122,17 @@ def recommend(answers: Mapping[str, Any]) -> list[Recommendation]:
     return out
 
 
-#: Said when ``recommend`` finds nothing to start.
-NOTHING_TO_START = (
-    "None of these paths needs starting: with your CMSNet user ID you already reach CMS' "
-    "private network, where the QIES ASAP submission system and CASPER reports are. The "
-    "help desks are listed by 'epoc-wizard contacts cmsnet'.")
+def nothing_to_start(answers: Mapping[str, Any]) -> str:
+    """What to say when ``recommend`` finds no path to start (003: the CMSNet user ID is
+    the first of two user IDs needed to submit records to QIES ASAP; 001: the QTSO Help
+    Desk assists with MDS and ePOC user registration)."""
+    if "qies" in _accounts(answers):
+        return ("None of these paths needs starting: you already have a CMSNet user ID and "
+                "a QIES user ID. The help desks are listed by 'epoc-wizard contacts cmsnet'.")
+    return ("You already have a CMSNet user ID: the first of the two user IDs needed to "
+            "submit records to the QIES ASAP system. How to get the second one is not in the "
+            "instructions this wizard follows. The QTSO Help Desk, (888) 477-7876, assists "
+            "with MDS and ePOC user registration: ask them.")
 
 
 def prefill(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,6 +153,8 @@ def prefill(answers: Mapping[str, Any]) -> dict[str, Any]:
             out[qid] = True
     if "pso" in have:
         out["has_pso"] = "yes"
+    if isinstance(answers.get("has_portal"), bool):  # asked as yes/no: "no" is an answer
+        out["has_portal_account"] = answers["has_portal"]
     if answers.get("scope"):
         out["access_scope"] = "individual" if answers["scope"] == "one" else "multiple_facility"
     return out

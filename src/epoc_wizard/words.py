@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def plural(n: int, one: str, many: str) -> str:
     """``1 step``, ``2 steps``."""
     return f"{n} {one if n == 1 else many}"
+
+
+def shown(value: Any) -> str:
+    """An answer as a person reads it: yes/no, a list joined by commas, (none)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    return str(value) if value not in (None, "") else "(none)"
