@@ -259,6 +259,50 @@ def test_plain_mode_numbered_choices_no_colour(home: Path) -> None:
     assert "\x1b[3" not in shown and "╭" not in shown
 
 
+def test_plain_mode_offers_the_facility_ccn_and_takes_enter_for_none(home: Path) -> None:
+    child = spawn(home, "start", "cmsnet", "--plain", "--facility", "056304")
+    child.expect("Type a number from 1 to 4")
+    child.send("1" + ENTER)
+    child.expect("Facility name")
+    child.send("Sunny Acres Hospice" + ENTER)
+    child.expect("State")
+    child.send("CA" + ENTER)
+    child.expect(r"\[press Enter for 056304\]")
+    child.send(ENTER)  # taken, after its check against the state
+    child.expect("ZIP Code")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
+    assert saved["answers"]["ccn"] == "056304"
+    triage = spawn(home, "start", "--plain")
+    triage.expect("Type a number from 1 to 5")
+    triage.send("2" + ENTER)  # hospice
+    triage.expect("Type a number from 1 to 3")
+    triage.send("1" + ENTER)
+    triage.expect("or press Enter for none")
+    triage.send(ENTER)
+    triage.expect("Which state")  # none ticked is an answer
+    triage.send(CTRL_C)
+    triage.expect("Stopped. Nothing was changed.")
+    assert finish(triage) == 130
+
+
+def test_edit_fits_a_journey_saved_under_an_older_flow_first(home: Path) -> None:
+    run_wizard(home, "start", "--answers",
+               str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    doc = json.loads((home / "state.json").read_text())
+    old = doc["journeys"]["cmsnet-056304"]
+    current = old["flow_version"]
+    old["flow_version"] = 0
+    old["steps"]["a_step_since_removed"] = {"status": "done"}
+    (home / "state.json").write_text(json.dumps(doc))
+    result = run_wizard(home, "edit", "cmsnet-056304", "facility_name", "--value", "Elm")
+    assert result.returncode == 0, result.stderr
+    saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
+    assert saved["flow_version"] == current and "a_step_since_removed" not in saved["steps"]
+    assert saved["answers"]["facility_name"] == "Elm"
+
+
 def test_text_to_copy_keeps_its_lines() -> None:
     from epoc_wizard.ui.show import markdown
 
