@@ -112,8 +112,7 @@ def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
     child.expect(r"Your answers at this step are kept")  # just above the menu
     assert "? Facility name" not in (child.before or "")  # and are not asked again
     child.expect(r"Facility name: Sunny Acres Hospice\s+\[facility_name\]")
-    child.expect(r"choose \"I'll do this later\", then run:\s+epoc-wizard edit\s+"
-                 r"cmsnet-056304\s+provider_type")
+    child.expect(r"To change one, run:\s+epoc-wizard edit\s+cmsnet-056304\s+provider_type")
     child.expect("What next")
     child.send(CTRL_C)
     assert finish(child) == 130
@@ -130,13 +129,23 @@ def test_an_edit_from_another_window_is_not_saved_over(home: Path) -> None:
                       "Sunny Acres Hospice")
     assert edit.returncode == 0, edit.stderr
     child.send("CA" + ENTER)
-    child.expect(r"was changed in another\s+window")
-    child.expect(r"resume\s+cmsnet-056304")
-    assert finish(child) != 0
+    child.expect(r"changed in another window")
+    child.expect(r"State \(two letters")  # asked again, on top of what the edit saved
     saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
     assert saved["answers"]["facility_name"] == "Sunny Acres Hospice"
     assert "state" not in saved["answers"]
-    child = spawn(home, "resume")  # and carries on from what the edit saved
-    child.expect("State")
+    child.send("CA" + ENTER)
+    child.expect("CCN")
     child.send(CTRL_C)
     assert finish(child) == 130
+    saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
+    assert saved["answers"]["facility_name"] == "Sunny Acres Hospice"
+    assert saved["answers"]["state"] == "CA"
+    # Deleted meanwhile ('reset'): the session stops and does not bring it back.
+    child = spawn(home, "resume")
+    child.expect("CCN")
+    assert run_wizard(home, "reset", "cmsnet-056304", "--yes").returncode == 0
+    child.send(ENTER)  # the offered CCN
+    child.expect(r"was deleted in another\s+window")
+    assert finish(child) == 1
+    assert json.loads((home / "state.json").read_text())["journeys"] == {}

@@ -38,5 +38,14 @@ class StateError(WizardError):
     """The state file cannot be read or written; the message says how to recover."""
 
 
+class JourneyChanged(StateError):
+    """A journey was changed on disk by another session since this one read it."""
+
+    def __init__(self, message: str, journey_id: str, deleted: bool) -> None:
+        super().__init__(message)
+        self.journey_id = journey_id
+        self.deleted = deleted
+
+
 class Interrupted(Exception):
     """The person pressed Ctrl-C or Ctrl-D at a prompt."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from epoc_wizard import engine
 from epoc_wizard.answers import validator
-from epoc_wizard.errors import Interrupted
+from epoc_wizard.errors import Interrupted, JourneyChanged
 from epoc_wizard.journey import Journey
 from epoc_wizard.model import Flow, Step
 from epoc_wizard.store import Store
@@ -56,9 +56,29 @@ class Session:
         if changes:
             self.view.notice("This path was updated since you last worked on it", changes)
         try:
-            return self._loop(self.save(journey))
+            journey = self.save(journey)
+            while True:
+                try:
+                    return self._loop(journey)
+                except JourneyChanged as changed:
+                    journey = self._reload(changed)
         except Interrupted:
             raise Interrupted(journey.id) from None
+
+    def _reload(self, changed: JourneyChanged) -> Journey:
+        """Another window (or ``epoc-wizard edit``) changed this journey: carry on from
+        what it saved, and say so. A journey deleted meanwhile ends the session."""
+        if changed.deleted:
+            raise changed
+        from epoc_wizard.reconcile import reconcile
+
+        journey, _ = reconcile(self.flow, self.store.load(changed.journey_id))
+        self.view.notice("This journey was changed in another window",
+                         "It was changed (for example by 'epoc-wizard edit') while it was "
+                         "open here, so your last answer here was not saved over that "
+                         "change. Carrying on from what was saved; a question that is "
+                         "still open is asked again.")
+        return journey
 
     def _loop(self, journey: Journey) -> Journey:
         went_back = False
@@ -137,15 +157,15 @@ class Session:
 
     def _say_how_to_change(self, journey: Journey, step: Step) -> None:
         """Going back reopens a step, not its answers: say, just above the menu, how to
-        change one (after leaving this session, so that the two do not collide)."""
+        change one (this session then carries on from what ``edit`` saved)."""
         kept = [q for q in step.questions if q.id in journey.answers]
         if kept:
             lines = [f"  {q.short_label}: {q.display(journey.answers[q.id])}   [{q.id}]"
                      for q in kept]
             self.view.info("Your answers at this step are kept:\n" + "\n".join(lines) + "\n"
-                           "To change one, choose \"I'll do this later\", then run: "
-                           f"epoc-wizard edit {journey.id} {kept[0].id} (or the name in "
-                           "brackets of another answer).")
+                           f"To change one, run: epoc-wizard edit {journey.id} {kept[0].id} "
+                           "(or the name in brackets of another answer), in another window "
+                           "or after \"I'll do this later\".")
 
     def _open(self, url: str, fallback: str | None = None) -> None:
         import webbrowser

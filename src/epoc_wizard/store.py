@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from epoc_wizard.errors import StateError
+from epoc_wizard.errors import JourneyChanged, StateError
 
 if TYPE_CHECKING:
     from epoc_wizard.journey import Journey
@@ -251,10 +251,11 @@ class Store:
                 then = (f"To carry on from what was saved, run: epoc-wizard resume {journey.id}"
                         if journey.id in parts else
                         "Run 'epoc-wizard status' to see the journeys that are left.")
-                raise StateError(
+                raise JourneyChanged(
                     f"The journey '{journey.id}' was {what} in another window (or by "
                     "'epoc-wizard edit' or 'reset') while it was open here. Your last answer "
-                    f"here was not saved, so that change is kept. {then}")
+                    f"here was not saved, so that change is kept. {then}",
+                    journey.id, deleted=journey.id not in parts)
             parts[journey.id] = text
             self._write_parts(parts)
             self._seen[journey.id] = text
