@@ -158,3 +158,15 @@ def test_a_journey_only_read_is_checked_too(home: Path) -> None:
                                          "epoc-wizard resume cmsnet-056304"):
         window.save(held.model_copy(update={"answers": {"facility_name": "Elm"}}))
     assert Store().load("cmsnet-056304").answers["facility_name"] == "Oak Hills"
+
+
+def test_new_journeys_get_their_id_under_the_lock(home: Path) -> None:
+    # Two windows starting the same flow at the same moment: the second sees the first's id.
+    def make(taken: set[str]) -> Journey:
+        return journey("cmsnet-056304-2" if "cmsnet-056304" in taken else "cmsnet-056304")
+
+    first, second = Store(), Store()
+    assert first.create(make).id == "cmsnet-056304"
+    assert second.create(make).id == "cmsnet-056304-2"
+    assert set(Store().journeys()) == {"cmsnet-056304", "cmsnet-056304-2"}
+    second.save(Store().load("cmsnet-056304-2"))  # what create wrote counts as seen

@@ -217,11 +217,12 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         if pick == "resume":
             return ctx.session(flow).run(j)
     now = clock.now()
-    taken = set(ctx.store.journeys())
     answers = _preset(flow, {**preset, **({"ccn": facility} if facility else {})})
-    journey = Journey(id=_new_id(flow.id, facility, taken), flow=flow.id,
-                      flow_version=flow.version, facility=facility, created=now, updated=now,
-                      answers=answers)
+    from epoc_wizard.engine import summarize
+
+    journey = ctx.store.create(lambda taken: summarize(flow, Journey(
+        id=_new_id(flow.id, facility, taken), flow=flow.id, flow_version=flow.version,
+        facility=facility, created=now, updated=now, answers=answers), now))
     ctx.view.info(f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
                   "as you go; press Ctrl-C at any time to stop.")
     return ctx.session(flow).run(journey)

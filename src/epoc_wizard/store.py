@@ -260,6 +260,18 @@ class Store:
             self._write_parts(parts)
             self._seen[journey.id] = text
 
+    def create(self, make: Callable[[set[str]], Journey]) -> Journey:
+        """Save a new journey, its id chosen by ``make`` from the ids taken, under the
+        lock: two windows starting at the same moment cannot pick the same id."""
+        with self.lock():
+            parts = self._parts()
+            journey = make(set(parts))
+            text = _dumps(journey.model_dump(mode="json", exclude_none=True))
+            parts[journey.id] = text
+            self._write_parts(parts)
+            self._seen[journey.id] = text
+            return journey
+
     def delete(self, journey_id: str) -> None:
         with self.lock():
             parts = self._parts()
