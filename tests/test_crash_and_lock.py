@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from epoc_wizard.journey import Journey
-from epoc_wizard.store import BACKUP_FILE, LOCK_FILE, STATE_FILE, Store, parse_document
+from epoc_wizard.statefile import BACKUP_FILE, LOCK_FILE, STATE_FILE, parse_document
+from epoc_wizard.store import Store
 
 from conftest import run_wizard, wizard_env, wizard_path
 

@@ -30,7 +30,8 @@ import pytest
 from epoc_wizard import doctor, repair
 from epoc_wizard.errors import StateError
 from epoc_wizard.journey import Journey
-from epoc_wizard.store import BACKUP_FILE, STATE_FILE, Store, parse_document, read_document
+from epoc_wizard.statefile import BACKUP_FILE, STATE_FILE, parse_document, read_document
+from epoc_wizard.store import Store
 
 from conftest import run_main, run_wizard, wizard_env, wizard_path
 

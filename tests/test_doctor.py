@@ -17,7 +17,8 @@ import pytest
 from epoc_wizard import doctor, repair
 from epoc_wizard.errors import StateError
 from epoc_wizard.journey import Journey
-from epoc_wizard.store import BACKUP_FILE, LOCK_FILE, STATE_FILE, Store, read_document
+from epoc_wizard.statefile import BACKUP_FILE, LOCK_FILE, STATE_FILE, read_document
+from epoc_wizard.store import Store
 
 from conftest import run_main, run_wizard
 

@@ -7,8 +7,8 @@
   keys, deleted keys, duplicate ids, reordered steps, huge strings, YAML anchor and
   alias bombs, Python tags, random bytes, truncation), raises nothing but FlowError,
   and every problem in it reads ``file:line: ...``.
-* The state loader (``store.parse_document``, then each journey through
-  ``store.journey_from``, and the ``status`` rows) takes random bytes and random JSON
+* The state loader (``statefile.parse_document``, then each journey through
+  ``statefile.journey_from``, and the ``status`` rows) takes random bytes and random JSON
   and raises nothing but StateError, with a message.
 
 Examples are derandomized (the same every run, like the seeded crash test) and no
@@ -37,8 +37,8 @@ from epoc_wizard import catalog, flowcache, loader
 from epoc_wizard.catalog import bundled_dir, load_catalog
 from epoc_wizard.checks import CHECKS, CheckResult, run_check
 from epoc_wizard.errors import FlowError, StateError
+from epoc_wizard.statefile import journey_from, parse_document
 from epoc_wizard.status import journey_rows, render_json, render_text
-from epoc_wizard.store import journey_from, parse_document
 
 SETTINGS = settings(max_examples=250, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

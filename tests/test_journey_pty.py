@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pexpect
+
 from conftest import run_wizard
 from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
 
@@ -89,13 +91,19 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
     assert saved["journeys"]["cmsnet"]["answers"]["cmsnet_user_id"] == "SACRES01"
 
 
-def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
+def start_hospice_056304(home: Path, name: str) -> pexpect.spawn:
+    """``start cmsnet --facility 056304`` up to the State prompt: hospice, this name."""
     child = spawn(home, "start", "cmsnet", "--facility", "056304")
     child.expect("What kind of provider is this for")
     pick(child, 0)
     child.expect("Facility name")
-    child.send("Sunny Acres Hospice" + ENTER)
+    child.send(name + ENTER)
     child.expect("State")
+    return child
+
+
+def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
+    child = start_hospice_056304(home, "Sunny Acres Hospice")
     child.send("CA" + ENTER)
     child.expect("CCN")  # offered from --facility, checked against the state on Enter
     child.send(ENTER)
@@ -119,12 +127,7 @@ def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
 
 
 def test_an_edit_from_another_window_is_not_saved_over(home: Path) -> None:
-    child = spawn(home, "start", "cmsnet", "--facility", "056304")
-    child.expect("What kind of provider is this for")
-    pick(child, 0)
-    child.expect("Facility name")
-    child.send("Sunny Acres" + ENTER)
-    child.expect("State")
+    child = start_hospice_056304(home, "Sunny Acres")
     edit = run_wizard(home, "edit", "cmsnet-056304", "facility_name", "--value",
                       "Sunny Acres Hospice")
     assert edit.returncode == 0, edit.stderr

@@ -14,7 +14,8 @@ import pytest
 
 from epoc_wizard.errors import StateError
 from epoc_wizard.journey import Journey
-from epoc_wizard.store import BACKUP_FILE, STATE_FILE, Store, read_document, state_dir
+from epoc_wizard.statefile import BACKUP_FILE, STATE_FILE, read_document, state_dir
+from epoc_wizard.store import Store
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 

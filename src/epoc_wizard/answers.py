@@ -13,6 +13,7 @@ from typing import Any
 
 from epoc_wizard.checks import run_check
 from epoc_wizard.model import Question
+from epoc_wizard.words import shown
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,7 @@ def _check_options(question: Question, raw: Any) -> Checked:
     if question.kind == "select" and isinstance(raw, list):
         picked = [object()]
     # Answers files hold text, except that YAML reads yes/no as true/false.
-    picked = [p if isinstance(p, str) else ("yes" if p else "no") if isinstance(p, bool)
-              else str(p) for p in picked]
+    picked = [shown(p) if isinstance(p, bool) else str(p) for p in picked]
     bad = [p for p in picked if p not in values]
     if bad:
         return Checked(False, str(raw), f"Choose one of: {', '.join(values)}.")

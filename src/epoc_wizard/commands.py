@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from epoc_wizard import clock
+from epoc_wizard import clock, engine
 from epoc_wizard.catalog import Catalog, load_catalog
 from epoc_wizard.checks import check_ccn
 from epoc_wizard.errors import UsageError, WizardError
@@ -139,18 +139,17 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
 def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
     """Ask the triage questions; the flow the person chose to start, and its preset answers."""
     from epoc_wizard.answers import validator
-    from epoc_wizard.engine import holds
     from epoc_wizard.triage import QUESTIONS, nothing_to_start, prefill, recommend
 
     ctx.view.info("A few questions to find the path you need.")
     answers: dict[str, Any] = {}
     for q in QUESTIONS:
-        if holds(q.when, answers):
+        if engine.holds(q.when, answers):
             answers[q.id] = ctx.asker.ask(q, validator(q, answers))
     recs = recommend(answers)
     if not recs:
         ctx.view.notice("Nothing to start here", nothing_to_start(answers))
-        return "", {}
+        return None, {}
     ctx.view.notice("Recommended, in this order", "\n".join(
         f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
         for i, r in enumerate(recs, 1)))
@@ -161,7 +160,10 @@ def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
     pick = ctx.asker.choose("Start now?", [
         (r.flow, f"Start '{ctx.catalog.get(r.flow).title}' now") for r in recs]
         + [("", "Not now")])
-    return (pick or None), prefill(answers)
+    if not pick:
+        ctx.view.info("Nothing was started. Run 'epoc-wizard start' again when you are ready.")
+        return None, {}
+    return pick, prefill(answers)
 
 
 def _preset(flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
@@ -188,11 +190,7 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         flow_id = ctx.answers.data.get("flow")
     if flow_id is None:
         flow_id, preset = _triage(ctx)
-        if flow_id == "":  # triage has said why there is nothing to start
-            return None
-        if flow_id is None:
-            ctx.view.info("Nothing was started. Run 'epoc-wizard start' again when you are "
-                          "ready.")
+        if flow_id is None:  # triage has said why
             return None
     provider = (ctx.answers.answers.get("provider_type") if ctx.answers is not None
                 else preset.get("provider_type"))
@@ -218,9 +216,7 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
             return ctx.session(flow).run(j)
     now = clock.now()
     answers = _preset(flow, {**preset, **({"ccn": facility} if facility else {})})
-    from epoc_wizard.engine import summarize
-
-    journey = ctx.store.create(lambda taken: summarize(flow, Journey(
+    journey = ctx.store.create(lambda taken: engine.summarize(flow, Journey(
         id=_new_id(flow.id, facility, taken), flow=flow.id, flow_version=flow.version,
         facility=facility, created=now, updated=now, answers=answers), now))
     ctx.view.info(f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
@@ -289,7 +285,6 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
 def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> str:
     """Ask one earlier answer again (or take ``value``), with the same checks; say what
     that changed in the steps that apply."""
-    from epoc_wizard import engine
     from epoc_wizard.answers import check_answer, validator
     from epoc_wizard.reconcile import reconcile
 
@@ -343,4 +338,3 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
     step = engine.current_step(flow, changed)
     parts.append(f"Next step: {step.title}." if step else "Every step is done.")
     return "\n".join(parts)
-

@@ -34,17 +34,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from epoc_wizard.errors import StateError
-from epoc_wizard.store import (
+from epoc_wizard.statefile import (
     BACKUP_FILE,
     LOCK_FILE,
     SCHEMA_VERSION,
     STATE_FILE,
-    _recover_hint,
-    flock_within,
     journey_from,
     parse_document,
+    recover_hint,
     state_dir,
 )
+from epoc_wizard.store import flock_within
 from epoc_wizard.words import plural
 
 Level = Literal["ok", "note", "problem"]
@@ -83,7 +83,7 @@ def _q(path: Path) -> str:
 
 
 def _without_hint(message: str, path: Path) -> str:
-    return message.replace(_recover_hint(path), "").replace(
+    return message.replace(recover_hint(path), "").replace(
         " The file was left untouched.", "").strip()
 
 

@@ -16,13 +16,8 @@ from pathlib import Path
 
 from epoc_wizard.doctor import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Reading, name_list, read_state
 from epoc_wizard.errors import StateError
-from epoc_wizard.store import (
-    BACKUP_FILE,
-    LOCK_FILE,
-    STATE_FILE,
-    Store,
-    state_dir,
-)
+from epoc_wizard.statefile import BACKUP_FILE, LOCK_FILE, STATE_FILE, state_dir
+from epoc_wizard.store import Store
 from epoc_wizard.words import plural
 
 

@@ -35,8 +35,6 @@ class Session:
         self.clock = clock
         #: Secret answers, for this session only. Never saved, never shown.
         self.secrets: dict[str, Any] = {}
-        #: Where the current step's e-mail draft was saved (.eml), if it has one.
-        self.saved_draft: Path | None = None
 
     def save(self, journey: Journey) -> Journey:
         journey = engine.summarize(self.flow, journey, self.clock())
@@ -89,7 +87,7 @@ class Session:
                 return journey
             now = self.clock()
             self.view.step(self.flow, journey, step, now)
-            draft = self._draft(journey, step)
+            draft, saved_as = self._draft(journey, step)
             while questions := engine.open_questions(step, journey, self.secrets):
                 q = questions[0]
                 if q.kind == "ccn" and journey.facility and not q.default:
@@ -134,26 +132,26 @@ class Session:
             elif action == "email" and draft is not None:
                 self._open(draft.mailto(), fallback=(
                     f"No mail program could be opened here. The e-mail is saved as "
-                    f"{self.saved_draft}: open that file, or copy the text shown above."
-                    if self.saved_draft else None))
+                    f"{saved_as}: open that file, or copy the text shown above."
+                    if saved_as else None))
 
-    def _draft(self, journey: Journey, step: Step) -> Draft | None:
-        """Show (and save as .eml) the e-mail this step asks the person to send."""
+    def _draft(self, journey: Journey, step: Step) -> tuple[Draft | None, Path | None]:
+        """Show (and save as .eml) the e-mail this step asks the person to send; the
+        draft, and where it was saved."""
         if step.email is None:
-            return None
+            return None, None
         from epoc_wizard.outputs import drafts
 
         draft = drafts.draft_for(self.flow, journey, step)
         if draft is None:
-            return None
+            return None, None
         try:
             saved: Path | None = drafts.save(draft, drafts.drafts_dir(self.store.directory,
                                                                       journey))
         except OSError:
             saved = None
-        self.saved_draft = saved
         self.view.draft(draft, saved)
-        return draft
+        return draft, saved
 
     def _say_how_to_change(self, journey: Journey, step: Step) -> None:
         """Going back reopens a step, not its answers: say, just above the menu, how to

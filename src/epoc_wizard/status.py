@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from epoc_wizard.dates import format_local
-from epoc_wizard.store import read_document, state_dir
+from epoc_wizard.statefile import read_document, state_dir
 
 JSON_VERSION = 1
 
@@ -171,20 +171,13 @@ def _fit(line: str, width: int) -> str:
     return textwrap.fill(line, width, subsequent_indent=indent)
 
 
-def run(*, as_json: bool, facility: str | None, now: dt.datetime) -> str:
-    journeys = read_document(state_dir())["journeys"]
-    rows = journey_rows(journeys, now, facility)
-    return render_json(rows) if as_json else render_text(rows, now, facility,
-                                                         _facilities(journeys))
-
-
 def _facilities(journeys: dict[str, Any]) -> list[str]:
     return sorted({str(j["facility"]) for j in journeys.values()
                    if isinstance(j, dict) and isinstance(j.get("facility"), str)})
 
 
 def damaged_message(bad: list[str]) -> str:
-    from epoc_wizard.store import STATE_FILE
+    from epoc_wizard.statefile import STATE_FILE
 
     names = ", ".join(f"'{b}'" for b in bad)
     one = len(bad) == 1

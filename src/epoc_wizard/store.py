@@ -1,9 +1,6 @@
-"""The state file: where it lives, how it is read, and how it is written safely.
+"""Writing the state file safely, and the Store that sessions and commands use.
 
-One JSON document, ``state.json``, in the person's state folder (platformdirs), or
-in ``EPOC_WIZARD_HOME`` for tests and for people who keep it on a shared drive::
-
-    {"schema": 1, "journeys": {"<journey id>": {...journey...}}}
+Where the file lives, its format and how it is read are in ``statefile.py``.
 
 Every save takes the lock (``state.lock``, an flock), re-reads the file (unless it
 is still the one this process last wrote), replaces only the journey being saved,
@@ -11,12 +8,8 @@ writes a temporary file in the same folder, fsyncs it and renames it over the ol
 one; a crash at any moment leaves either the old or the new file, never half of one
 (``tests/test_crash_and_lock.py`` kills a saving process 200 times to show it). A
 temporary file left by a killed save is removed by the next save. The previous good
-file stays as ``state.json.bak``.
-Files are 0600 and the folder 0700. A file that cannot be read is never overwritten:
-the error says what is wrong and ``epoc-wizard doctor`` says how to recover.
-
-This module imports nothing heavy at the top: ``status`` reads the document through
-``read_document`` without pydantic.
+file stays as ``state.json.bak``. Files are 0600 and the folder 0700. A journey changed
+by another process since this one read it is never written over (``Store.save``).
 """
 
 from __future__ import annotations
@@ -31,48 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.errors import JourneyChanged, StateError
+from epoc_wizard.statefile import (
+    BACKUP_FILE,
+    LOCK_FILE,
+    SCHEMA_VERSION,
+    STATE_FILE,
+    journey_from,
+    read_document,
+    state_dir,
+)
 
 if TYPE_CHECKING:
     from epoc_wizard.journey import Journey
-
-SCHEMA_VERSION = 1
-STATE_FILE = "state.json"
-LOCK_FILE = "state.lock"
-BACKUP_FILE = "state.json.bak"
-
-
-def _from_v0(doc: dict[str, Any]) -> dict[str, Any]:
-    """Version 0 (development builds before the first release) kept a list of journeys.
-
-    Anything else under that version is refused rather than converted to less: a
-    migration that dropped journeys would lose them at the next save.
-    """
-    journeys = doc.get("journeys", [])
-    if not isinstance(journeys, list) or not all(
-            isinstance(j, dict) and isinstance(j.get("id"), str) for j in journeys):
-        raise ValueError("schema 0 keeps a list of journeys, each with an id")
-    by_id = {j["id"]: j for j in journeys}
-    if len(by_id) != len(journeys):
-        raise ValueError("two journeys have the same id")
-    return {"schema": 1, "journeys": by_id}
-
-
-#: How to bring an older document up to date: schema version -> function to the next.
-#: A function raises ValueError (or KeyError, TypeError) when the document is not in
-#: its version's form; the person is then told, and the file is left untouched.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    0: _from_v0,
-}
-
-
-def state_dir() -> Path:
-    home = os.environ.get("EPOC_WIZARD_HOME")
-    if home:
-        return Path(home).expanduser()
-    from platformdirs import user_state_dir
-
-    return Path(user_state_dir("epoc-wizard", appauthor=False))
-
 
 def lock_timeout() -> float:
     try:
@@ -95,100 +58,6 @@ def flock_within(fd: int, seconds: float) -> bool:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.02)
-
-
-def _recover_hint(path: Path) -> str:
-    return (f"The file was left untouched. Run 'epoc-wizard doctor' to see what is wrong, "
-            f"and 'epoc-wizard doctor --repair' to set {path.name} aside and go back to "
-            "the last good save.")
-
-
-def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
-    """Check and migrate a state document; raise StateError saying how to recover."""
-    try:
-        doc = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise StateError(f"The state file {path} is damaged: it is not valid JSON. "
-                         + _recover_hint(path)) from None
-    version: Any = doc.get("schema") if isinstance(doc, dict) else None
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise StateError(f"The state file {path} is not an epoc-wizard state file (it has no "
-                         "schema version). " + _recover_hint(path))
-    if version > SCHEMA_VERSION:
-        raise StateError(f"The state file {path} was written by a newer epoc-wizard (schema "
-                         f"{version}; this one knows up to {SCHEMA_VERSION}). Upgrade with "
-                         "'pip install -U epoc-wizard'. The file was left untouched.")
-    while version < SCHEMA_VERSION:
-        migrate = MIGRATIONS.get(version)
-        if migrate is None:
-            raise StateError(f"The state file {path} has schema {version}, which this "
-                             "epoc-wizard cannot convert. " + _recover_hint(path))
-        try:
-            doc = migrate(doc)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise StateError(f"The state file {path} says it has schema {version}, but its "
-                             "contents are not in that form, so it cannot be converted. "
-                             + _recover_hint(path)) from None
-        if not isinstance(doc.get("schema"), int) or doc["schema"] <= version:
-            raise AssertionError(f"migration from schema {version} did not advance it")
-        version = doc["schema"]
-    journeys = doc.get("journeys")
-    if not isinstance(journeys, dict) or not all(
-        isinstance(k, str) and isinstance(v, dict) for k, v in journeys.items()
-    ):
-        raise StateError(f"The state file {path} is damaged: its journeys are not in the "
-                         "expected form. " + _recover_hint(path))
-    checked: dict[str, Any] = doc
-    return checked
-
-
-def journey_from(journey_id: str, data: Any, path: Path) -> Journey:
-    """One stored journey as a model; StateError (never a ValidationError) when damaged."""
-    from pydantic import ValidationError
-
-    from epoc_wizard.journey import Journey
-
-    try:
-        journey = Journey.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the entry"
-        raise StateError(f"The journey '{journey_id}' in {path} is damaged ({where}: "
-                         f"{first['msg'].lower()}). " + _recover_hint(path)) from None
-    if journey.id != journey_id:
-        raise StateError(f"The journey '{journey_id}' in {path} is damaged (it is filed under "
-                         f"'{journey_id}' but calls itself '{journey.id}'). "
-                         + _recover_hint(path))
-    return journey
-
-
-def read_document(directory: Path) -> dict[str, Any]:
-    """The state document (empty when there is none yet)."""
-    path = directory / STATE_FILE
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        if (directory / BACKUP_FILE).is_file():
-            # The wizard never removes the state file, so something else did: starting
-            # empty here would let the next two saves write over the backup too.
-            raise StateError(
-                f"The state file {path} is missing, but its backup {BACKUP_FILE} is there, so "
-                "something removed it. Run 'epoc-wizard doctor --repair' to bring back the "
-                f"backup; or, if you removed it on purpose to start again, delete "
-                f"{directory / BACKUP_FILE} too.") from None
-        return {"schema": SCHEMA_VERSION, "journeys": {}}
-    except IsADirectoryError:
-        raise StateError(f"{path} is a folder, not a state file. Move it away, or set "
-                         "EPOC_WIZARD_HOME to another folder. Run 'epoc-wizard doctor' to "
-                         "see what is wrong.") from None
-    except NotADirectoryError:
-        raise StateError(f"{directory} is a file, not a folder, so the state cannot be kept "
-                         "there. Set EPOC_WIZARD_HOME to a folder, or move that file "
-                         "away.") from None
-    except OSError as exc:
-        raise StateError(f"Cannot read the state file {path} ({exc.strerror}). Check that it "
-                         "belongs to you and is readable (chmod 600), then try again.") from None
-    return parse_document(raw, path)
 
 
 class Store:
@@ -240,25 +109,22 @@ class Store:
 
     def save(self, journey: Journey) -> None:
         """Save one journey. If another process (a second window, or ``epoc-wizard edit``)
-        changed or deleted it since this one read it, its change is not written over: a
-        StateError says so, and ``resume`` picks up what that process saved."""
-        text = _dumps(journey.model_dump(mode="json", exclude_none=True))
+        changed or deleted it since this one read it, its change is not written over:
+        JourneyChanged says so (the session then carries on from what was saved)."""
         with self.lock():
             parts = self._parts()
             seen = self._seen.get(journey.id)
             if seen is not None and parts.get(journey.id) != seen:
-                what = "deleted" if journey.id not in parts else "changed"
-                then = (f"To carry on from what was saved, run: epoc-wizard resume {journey.id}"
-                        if journey.id in parts else
-                        "Run 'epoc-wizard status' to see the journeys that are left.")
+                deleted = journey.id not in parts
+                then = ("Run 'epoc-wizard status' to see the journeys that are left."
+                        if deleted else
+                        f"To carry on from what was saved, run: epoc-wizard resume {journey.id}")
                 raise JourneyChanged(
-                    f"The journey '{journey.id}' was {what} in another window (or by "
-                    "'epoc-wizard edit' or 'reset') while it was open here. Your last answer "
-                    f"here was not saved, so that change is kept. {then}",
-                    journey.id, deleted=journey.id not in parts)
-            parts[journey.id] = text
-            self._write_parts(parts)
-            self._seen[journey.id] = text
+                    f"The journey '{journey.id}' was {'deleted' if deleted else 'changed'} in "
+                    "another window (or by 'epoc-wizard edit' or 'reset') while it was open "
+                    f"here. Your last answer here was not saved, so that change is kept. {then}",
+                    journey.id, deleted=deleted)
+            self._put(parts, journey)
 
     def create(self, make: Callable[[set[str]], Journey]) -> Journey:
         """Save a new journey, its id chosen by ``make`` from the ids taken, under the
@@ -266,11 +132,14 @@ class Store:
         with self.lock():
             parts = self._parts()
             journey = make(set(parts))
-            text = _dumps(journey.model_dump(mode="json", exclude_none=True))
-            parts[journey.id] = text
-            self._write_parts(parts)
-            self._seen[journey.id] = text
+            self._put(parts, journey)
             return journey
+
+    def _put(self, parts: dict[str, bytes], journey: Journey) -> None:
+        """Write ``parts`` with this journey in it, and remember it as seen (under the lock)."""
+        parts[journey.id] = text = _dumps(journey.model_dump(mode="json", exclude_none=True))
+        self._write_parts(parts)
+        self._seen[journey.id] = text
 
     def delete(self, journey_id: str) -> None:
         with self.lock():

@@ -160,5 +160,3 @@ class View:
             f"You have finished '{flow.title}'"
             + (f" for {journey.facility}" if journey.facility else "") + ".\n"
             "Run 'epoc-wizard status' to see all your journeys.")], style="green")
-
-
