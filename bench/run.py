@@ -39,8 +39,9 @@ def median_time(fn: Callable[[], object], runs: int, warmup: int = 2) -> float:
     return statistics.median(times)
 
 
-def rounds(commands: dict[str, Callable[[], object]], runs: int,
-           warmup: int = 2) -> dict[str, float]:
+def rounds(
+    commands: dict[str, Callable[[], object]], runs: int, warmup: int = 2
+) -> dict[str, float]:
     """Median seconds of each command, the commands taking turns in every round."""
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for n in range(warmup + runs):
@@ -48,33 +49,46 @@ def rounds(commands: dict[str, Callable[[], object]], runs: int,
             start = time.perf_counter()
             own = fn()
             if n >= warmup:
-                samples[name].append(own if isinstance(own, float)
-                                     else time.perf_counter() - start)
+                samples[name].append(own if isinstance(own, float) else time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def run_process(args: list[str], env: dict[str, str]) -> Callable[[], object]:
     def go() -> object:
-        return subprocess.run(args, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, check=False)
+        return subprocess.run(
+            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
+
     return go
 
 
 def make_state(directory: Path, count: int) -> None:
     """A realistic state: journeys across flows, some waiting, some done."""
-    from epoc_wizard import engine
-    from epoc_wizard.catalog import load_catalog
-    from epoc_wizard.journey import Journey
-    from epoc_wizard.store import Store
+    from epoc_wizard.core import engine
+    from epoc_wizard.core.journey import Journey
+    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.state.store import Store
 
     catalog = load_catalog()
     flow = catalog.get("cmsnet")
     journeys = {}
     for i in range(count):
         ccn = f"05{i:04d}"
-        j = Journey(id=f"cmsnet-{ccn}", flow="cmsnet", facility=ccn, created=T0, updated=T0,
-                    answers={"provider_type": "hospice", "facility_name": f"Facility {i}",
-                             "state": "CA", "ccn": ccn, "zip": "95814", "existing_ids": "0"})
+        j = Journey(
+            id=f"cmsnet-{ccn}",
+            flow="cmsnet",
+            facility=ccn,
+            created=T0,
+            updated=T0,
+            answers={
+                "provider_type": "hospice",
+                "facility_name": f"Facility {i}",
+                "state": "CA",
+                "ccn": ccn,
+                "zip": "95814",
+                "existing_ids": "0",
+            },
+        )
         for step in engine.visible_steps(flow, j.answers)[: i % 8]:
             j = engine.mark(flow, j, step.id, "done", T0)
         if i % 3 == 0:
@@ -110,14 +124,17 @@ def pty_first_prompt(env: dict[str, str], tmp: Path) -> Callable[[], object]:
                 ready, _, _ = select.select([fd], [], [], 30)
                 chunk = os.read(fd, 65536) if ready else b""
                 if not chunk:
-                    raise RuntimeError("start cmsnet ended before its first prompt: "
-                                       + seen[-300:].decode(errors="replace"))
+                    raise RuntimeError(
+                        "start cmsnet ended before its first prompt: "
+                        + seen[-300:].decode(errors="replace")
+                    )
                 seen += chunk
             return time.perf_counter() - start
         finally:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.close(fd)
+
     return go
 
 
@@ -132,12 +149,19 @@ def main() -> int:
     import compileall
 
     import epoc_wizard
+
     compileall.compile_dir(str(Path(epoc_wizard.__file__).parent), quiet=1)
 
     tmp = Path(tempfile.mkdtemp(prefix="epoc-bench-"))
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("EPOC_WIZARD")}
-    base_env.update({"HOME": str(tmp / "home"), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1",
-                     "EPOC_WIZARD_NOW": T0.isoformat()})
+    base_env.update(
+        {
+            "HOME": str(tmp / "home"),
+            "TERM": "xterm",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+            "EPOC_WIZARD_NOW": T0.isoformat(),
+        }
+    )
     envs = {}
     for n in (20, 500):
         d = tmp / f"state{n}"
@@ -166,14 +190,19 @@ def main() -> int:
     ratio_row("python -c pass", bare, 1)
     ratio_row("status, 20 journeys", times["status20"], 5)
     r = times["status500"] / times["status20"]
-    rows.append(("status, 500 journeys", times["status500"],
-                 f"{times['status500'] / bare:.1f}x; {r:.2f}x the 20-journey figure "
-                 "(budget 1.5x)", r <= 1.5))
+    rows.append(
+        (
+            "status, 500 journeys",
+            times["status500"],
+            f"{times['status500'] / bare:.1f}x; {r:.2f}x the 20-journey figure (budget 1.5x)",
+            r <= 1.5,
+        )
+    )
     ratio_row("--help", times["help"], 10)
     ratio_row("start cmsnet, to first prompt (pty)", times["first"], 30)
 
-    from epoc_wizard import flowcache
-    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.flowspec import cache as flowcache
+    from epoc_wizard.flowspec.catalog import load_catalog
 
     def cold_load() -> object:
         # No cache at all: every file parsed (libyaml) and every cross-check run.
@@ -182,15 +211,15 @@ def main() -> int:
         return load_catalog()
 
     cold = median_time(cold_load, runs)
-    rows.append(("load + check all bundled flows, no cache", cold, "budget 30 ms",
-                 cold <= 0.030))
+    rows.append(("load + check all bundled flows, no cache", cold, "budget 30 ms", cold <= 0.030))
     os.environ["EPOC_WIZARD_CACHE"] = str(tmp / "cache.json")
     flowcache._entries = None
     warm = median_time(load_catalog, runs)
     rows.append(("  the same, from the parse cache", warm, "budget 30 ms", warm <= 0.030))
 
-    from epoc_wizard.journey import Journey
-    from epoc_wizard.store import Store
+    from epoc_wizard.core.journey import Journey
+    from epoc_wizard.state.store import Store
+
     store = Store(tmp / "state500")
     journey = Journey.model_validate(store.journeys()["cmsnet-050007"])
     save = median_time(lambda: store.save(journey), runs)
@@ -202,8 +231,9 @@ def main() -> int:
     print(f"{'-' * width}  {'-' * 9}  {'-' * 40}")
     for name, seconds, note, ok in rows:
         print(f"{name:<{width}}  {seconds * 1000:7.1f}ms  {note}{'' if ok else '  OVER BUDGET'}")
-    print(f"\n{runs} runs each after warm-up; Python {sys.version.split()[0]}; "
-          f"{os.cpu_count()} CPUs.")
+    print(
+        f"\n{runs} runs each after warm-up; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs."
+    )
     return 0 if all(ok for *_, ok in rows) else 1
 
 

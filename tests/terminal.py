@@ -17,8 +17,14 @@ CTRL_U = "\x15"
 
 
 def spawn(home: Path, *args: str, **env: str) -> pexpect.spawn:
-    child = pexpect.spawn(wizard_path(), list(args), env=wizard_env(home, **env),
-                          encoding="utf-8", timeout=15, dimensions=(50, 110))
+    child = pexpect.spawn(
+        wizard_path(),
+        list(args),
+        env=wizard_env(home, **env),
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(50, 110),
+    )
     return child
 
 

@@ -1,4 +1,4 @@
-"""Tests for epoc_wizard.checks: accepted values, refused values, and secrets kept out."""
+"""Tests for epoc_wizard.checks.places: accepted values, refused values, and secrets kept out."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from epoc_wizard._checkdata import STATE_NAMES, ZIP_PREFIXES
 from epoc_wizard.checks import (
     CHECKS,
     STATE_AWARE,
@@ -16,6 +15,7 @@ from epoc_wizard.checks import (
     looks_like_secret,
     run_check,
 )
+from epoc_wizard.checks.tables import STATE_NAMES, ZIP_PREFIXES
 
 KEY = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6"  # 32 letters and digits, made up for the tests
 

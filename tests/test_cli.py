@@ -21,8 +21,12 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
 def test_version_both_ways(home: Path) -> None:
     result = run_wizard(home, "--version")
     assert result.returncode == 0 and result.stdout.startswith("epoc-wizard 0.")
-    module = subprocess.run([sys.executable, "-m", "epoc_wizard", "--version"],
-                            capture_output=True, text=True, env=wizard_env(home))
+    module = subprocess.run(
+        [sys.executable, "-m", "epoc_wizard", "--version"],
+        capture_output=True,
+        text=True,
+        env=wizard_env(home),
+    )
     assert module.stdout == result.stdout
 
 
@@ -46,8 +50,7 @@ def test_answers_file_runs_whole_journey(home: Path) -> None:
     assert row["progress"]["done"] == row["progress"]["total"] == 10
 
 
-def test_answers_file_refuses_bad_value_with_the_check_message(home: Path,
-                                                              tmp_path: Path) -> None:
+def test_answers_file_refuses_bad_value_with_the_check_message(home: Path, tmp_path: Path) -> None:
     answers = (DATA / "cmsnet-hospice.yaml").read_text().replace('"056304"', '"56304"')
     path = tmp_path / "a.yaml"
     path.write_text(answers)
@@ -60,9 +63,11 @@ def test_answers_file_refuses_bad_value_with_the_check_message(home: Path,
 
 def test_partial_answers_stop_and_resume(home: Path, tmp_path: Path) -> None:
     first = tmp_path / "first.yaml"
-    first.write_text("flow: cmsnet\nanswers: {provider_type: nursing_home, facility_name: Oak,"
-                     " state: TX, ccn: '455001', zip: '75201', existing_ids: '1'}\n"
-                     "done: [about_facility, open_qtso]\n")
+    first.write_text(
+        "flow: cmsnet\nanswers: {provider_type: nursing_home, facility_name: Oak,"
+        " state: TX, ccn: '455001', zip: '75201', existing_ids: '1'}\n"
+        "done: [about_facility, open_qtso]\n"
+    )
     result = run_wizard(home, "start", "--answers", str(first))
     assert result.returncode == 0, result.stderr
     assert "To continue, run: epoc-wizard resume cmsnet-455001" in result.stdout
@@ -90,15 +95,16 @@ def test_numbers_in_answers_files_keep_their_leading_zeros(home: Path, tmp_path:
     assert row["facility"] == "056304"
 
 
-@pytest.mark.parametrize(("written", "saved"), [("yes", "yes"), ("no", "no"),
-                                               ("not_sure", "not_sure")])
+@pytest.mark.parametrize(
+    ("written", "saved"), [("yes", "yes"), ("no", "no"), ("not_sure", "not_sure")]
+)
 def test_yes_and_no_in_answers_files_are_the_option_words(written: str, saved: str) -> None:
     # YAML reads an unquoted yes/no as true/false; a select whose options are the words
     # yes and no must still take them.
     import yaml
 
-    from epoc_wizard.answers import check_answer
-    from epoc_wizard.catalog import load_catalog
+    from epoc_wizard.core.answers import check_answer
+    from epoc_wizard.flowspec.catalog import load_catalog
     from epoc_wizard.ui.scripted import _text_loader
 
     raw = yaml.load(f"has_pso: {written}\nexisting_ids: 0\n", Loader=_text_loader())
@@ -128,12 +134,15 @@ def test_missing_answer_is_named(home: Path, tmp_path: Path) -> None:
     assert "gives no answer for 'facility_name'" in result.stderr
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ("answers: [1, 2]\n", "'answers' must map question ids to values"),
-    ("done: 3\n", "'done' must be a list of step ids"),
-    ("colour: red\n", "unknown key(s) colour"),
-    ("answers: {a: [1\n", "not valid YAML or JSON"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("answers: [1, 2]\n", "'answers' must map question ids to values"),
+        ("done: 3\n", "'done' must be a list of step ids"),
+        ("colour: red\n", "unknown key(s) colour"),
+        ("answers: {a: [1\n", "not valid YAML or JSON"),
+    ],
+)
 def test_bad_answers_files(home: Path, tmp_path: Path, content: str, expected: str) -> None:
     path = tmp_path / "a.yaml"
     path.write_text(content)
@@ -161,10 +170,16 @@ def test_status_empty_and_reset(home: Path) -> None:
     assert json.loads(run_wizard(home, "status", "--json").stdout)["journeys"] == []
 
 
-@pytest.mark.parametrize("args", [
-    ["--bogus"], ["start", "--facility"], ["status", "--facility", "12"], ["frobnicate"],
-    ["status", "--json", "--what"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus"],
+        ["start", "--facility"],
+        ["status", "--facility", "12"],
+        ["frobnicate"],
+        ["status", "--json", "--what"],
+    ],
+)
 def test_bad_flags_are_sentences(home: Path, args: list[str]) -> None:
     result = run_wizard(home, *args)
     no_traceback(result)

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from epoc_wizard.journey import Journey
-from epoc_wizard.statefile import BACKUP_FILE, LOCK_FILE, STATE_FILE, parse_document
-from epoc_wizard.store import Store
+from epoc_wizard.core.journey import Journey
+from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, parse_document
+from epoc_wizard.state.store import Store
 
 from conftest import run_wizard, wizard_env, wizard_path
 
@@ -41,8 +41,14 @@ FIGURES: dict[str, Any] = {}
 
 def _journey(seq: int) -> Journey:
     # Sizes vary, so that consecutive files differ in length and content.
-    return Journey(id=f"j{seq % RING}", flow="cmsnet", facility="056304", created=T0,
-                   updated=T0, answers={"seq": seq, "note": "x" * (seq * 37 % 400)})
+    return Journey(
+        id=f"j{seq % RING}",
+        flow="cmsnet",
+        facility="056304",
+        created=T0,
+        updated=T0,
+        answers={"seq": seq, "note": "x" * (seq * 37 % 400)},
+    )
 
 
 def _expected(seq: int) -> dict[str, int]:
@@ -57,8 +63,7 @@ def _saved(directory: Path, name: str = STATE_FILE) -> tuple[int, dict[str, int]
         return 0, {}
     doc = parse_document(path.read_bytes(), path)  # raises if damaged: the test fails
     store = Store(directory)
-    seqs = {jid: store.journey(jid, data).answers["seq"] for jid, data in
-            doc["journeys"].items()}
+    seqs = {jid: store.journey(jid, data).answers["seq"] for jid, data in doc["journeys"].items()}
     return max(seqs.values(), default=0), seqs
 
 
@@ -126,8 +131,7 @@ def test_sigkill_during_saves_never_loses_a_save(home: Path) -> None:
         # Temporary files of killed children are removed by the next save that gets going:
         # once a child has saved, only its own can be left.
         killed = [pid] if on_disk > seq else [*killed, pid]
-        assert {int(t.name.split(".")[-2]) for t in home.glob(".state.json.*.tmp")} <= \
-            set(killed)
+        assert {int(t.name.split(".")[-2]) for t in home.glob(".state.json.*.tmp")} <= set(killed)
         outcomes["last reported save" if on_disk == last else "save in flight"] += 1
         if not reported:
             outcomes["(killed before its first save completed)"] += 1
@@ -146,8 +150,9 @@ def _batch(directory: Path, prefix: str, go: int, report: int) -> None:
     store = Store(directory)
     started = time.monotonic()
     for i in range(50):
-        store.save(Journey(id=f"{prefix}{i}", flow="cmsnet", created=T0, updated=T0,
-                           answers={"n": i}))
+        store.save(
+            Journey(id=f"{prefix}{i}", flow="cmsnet", created=T0, updated=T0, answers={"n": i})
+        )
     os.write(report, json.dumps([started, time.monotonic()]).encode())
 
 
@@ -167,20 +172,32 @@ def test_two_processes_saving_at_once_lose_nothing(home: Path) -> None:
     journeys = Store(home).journeys()
     assert len(journeys) == 100
     assert {jid: j["answers"]["n"] for jid, j in journeys.items()} == {
-        f"{p}{i}": i for p in "ab" for i in range(50)}
+        f"{p}{i}": i for p in "ab" for i in range(50)
+    }
 
 
 def test_two_terminals_through_the_cli(home: Path, tmp_path: Path) -> None:
     answers = []
     for ccn, zip_code in (("056304", "95814"), ("056305", "95815")):
         path = tmp_path / f"{ccn}.yaml"
-        path.write_text((DATA / "cmsnet-hospice.yaml").read_text()
-                        .replace('"056304"', f'"{ccn}"').replace('"95814"', f'"{zip_code}"'))
+        path.write_text(
+            (DATA / "cmsnet-hospice.yaml")
+            .read_text()
+            .replace('"056304"', f'"{ccn}"')
+            .replace('"95814"', f'"{zip_code}"')
+        )
         answers.append(path)
-    procs = [subprocess.Popen([wizard_path(), "start", "cmsnet", "--answers", str(a)],
-                              env=wizard_env(home), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-             for a in answers]
+    procs = [
+        subprocess.Popen(
+            [wizard_path(), "start", "cmsnet", "--answers", str(a)],
+            env=wizard_env(home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        for a in answers
+    ]
     for p in procs:
         _, err = p.communicate(timeout=60)
         assert p.returncode == 0, err
@@ -196,10 +213,13 @@ def _hold_lock(home: Path) -> int:
     return fd
 
 
-@pytest.mark.parametrize("args", [
-    ["start", "cmsnet", "--answers", str(DATA / "cmsnet-hospice.yaml")],
-    ["reset", "cmsnet-056304", "--yes"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["start", "cmsnet", "--answers", str(DATA / "cmsnet-hospice.yaml")],
+        ["reset", "cmsnet-056304", "--yes"],
+    ],
+)
 def test_a_session_that_waits_too_long_says_so(home: Path, args: list[str]) -> None:
     if args[0] == "reset":
         Store(home).save(_journey(1).model_copy(update={"id": "cmsnet-056304"}))
@@ -223,7 +243,7 @@ def test_a_session_that_waits_too_long_says_so(home: Path, args: list[str]) -> N
 
 
 def test_lock_timeout_setting_is_forgiving(monkeypatch: pytest.MonkeyPatch) -> None:
-    from epoc_wizard.store import lock_timeout
+    from epoc_wizard.state.store import lock_timeout
 
     monkeypatch.setenv("EPOC_WIZARD_LOCK_TIMEOUT", "soon")
     assert lock_timeout() == 5.0

@@ -27,11 +27,12 @@ from typing import Any
 
 import pytest
 
-from epoc_wizard import doctor, repair
+from epoc_wizard.app import doctor as doctor_cmd
+from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import StateError
-from epoc_wizard.journey import Journey
-from epoc_wizard.statefile import BACKUP_FILE, STATE_FILE, parse_document, read_document
-from epoc_wizard.store import Store
+from epoc_wizard.state import health, repair
+from epoc_wizard.state.document import BACKUP_FILE, STATE_FILE, parse_document, read_document
+from epoc_wizard.state.store import Store
 
 from conftest import run_main, run_wizard, wizard_env, wizard_path
 
@@ -45,8 +46,13 @@ FIGURES: dict[str, Any] = {}
 def real_state(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     """A state file (and its backup) made by running a whole journey with --answers."""
     home = tmp_path_factory.mktemp("real") / "state"
-    result = subprocess.run([wizard_path(), "start", "--answers", ANSWERS],
-                            env=wizard_env(home), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [wizard_path(), "start", "--answers", ANSWERS],
+        env=wizard_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return (home / STATE_FILE).read_bytes(), (home / BACKUP_FILE).read_bytes()
 
@@ -62,8 +68,13 @@ def is_a_sentence(code: int, out: str, err: str) -> None:
 
 
 def jour(jid: str = "a", **extra: Any) -> Journey:
-    return Journey(id=jid, flow="cmsnet", created="2026-11-23T14:00:00Z",  # type: ignore[arg-type]
-                   updated="2026-11-23T14:00:00Z", **extra)
+    return Journey(
+        id=jid,
+        flow="cmsnet",
+        created="2026-11-23T14:00:00Z",  # type: ignore[arg-type]
+        updated="2026-11-23T14:00:00Z",
+        **extra,
+    )
 
 
 # --- truncation at every byte --------------------------------------------------------
@@ -84,7 +95,7 @@ def test_truncated_at_every_byte_in_process(home: Path, real_state: tuple[bytes,
         with pytest.raises(StateError):
             Store().save(jour())
         assert path.read_bytes() == piece  # never overwritten
-        assert doctor.read_state(path).kind == "damaged"
+        assert health.read_state(path).kind == "damaged"
         if cut % 64 == 0:  # the repair, on a sample (it fsyncs)
             said = repair.repair(home)
             (aside,) = home.glob("state.damaged-*.json")
@@ -96,8 +107,7 @@ def test_truncated_at_every_byte_in_process(home: Path, real_state: tuple[bytes,
     assert len(raw) > 500 and repaired >= 8
 
 
-def test_truncated_state_through_the_real_cli(home: Path,
-                                              real_state: tuple[bytes, bytes]) -> None:
+def test_truncated_state_through_the_real_cli(home: Path, real_state: tuple[bytes, bytes]) -> None:
     raw, bak = real_state
     home.mkdir(mode=0o700)
     (home / BACKUP_FILE).write_bytes(bak)
@@ -106,8 +116,11 @@ def test_truncated_state_through_the_real_cli(home: Path,
     runs = 0
     for cut in cuts:
         (home / STATE_FILE).write_bytes(raw[:cut])
-        for args in (["status"], ["resume", "--answers", ANSWERS],
-                     ["start", "cmsnet", "--answers", ANSWERS]):
+        for args in (
+            ["status"],
+            ["resume", "--answers", ANSWERS],
+            ["start", "cmsnet", "--answers", ANSWERS],
+        ):
             result = run_wizard(home, *args)
             runs += 1
             is_a_sentence(result.returncode, result.stdout, result.stderr)
@@ -122,7 +135,7 @@ def test_truncated_state_through_the_real_cli(home: Path,
     fixed = run_wizard(home, "doctor", "--repair")
     assert fixed.returncode == 0, fixed.stdout
     (aside,) = home.glob("state.damaged-*.json")
-    assert aside.read_bytes() == raw[:cuts[-1]]
+    assert aside.read_bytes() == raw[: cuts[-1]]
     assert f"Moved the damaged state file to {aside}" in fixed.stdout
     assert "Restored the last good save from state.json.bak: 1 journey" in fixed.stdout
     status = run_wizard(home, "status")
@@ -147,39 +160,65 @@ SHAPES: list[tuple[str, bytes, str]] = [
     ("wrong shape", b'{"schema": 1}', "its journeys are not in the expected form"),
     ("wrong shape", b'{"schema": 1, "journeys": [1]}', "its journeys are not in the expected"),
     ("wrong shape", b'{"schema": 1, "journeys": {"a": 5}}', "its journeys are not in the"),
-    ("bad journey", b'{"schema": 1, "journeys": {"cmsnet-056304": {"id": 3}}}',
-     "The journey 'cmsnet-056304' in"),
-    ("bad journey", json.dumps({"schema": 1, "journeys": {JID: {
-        k: v for k, v in GOOD.items() if k != "created"}}}).encode(), "(created: field "),
-    ("bad journey", json.dumps({"schema": 1, "journeys": {JID: {
-        **GOOD, "steps": {"open_qtso": {"status": "banana"}}}}}).encode(),
-     "(steps.open_qtso.status: "),
-    ("bad journey", json.dumps({"schema": 1, "journeys": {JID: {**GOOD, "id": "other"}}})
-     .encode(), "but calls itself 'other'"),
+    (
+        "bad journey",
+        b'{"schema": 1, "journeys": {"cmsnet-056304": {"id": 3}}}',
+        "The journey 'cmsnet-056304' in",
+    ),
+    (
+        "bad journey",
+        json.dumps(
+            {"schema": 1, "journeys": {JID: {k: v for k, v in GOOD.items() if k != "created"}}}
+        ).encode(),
+        "(created: field ",
+    ),
+    (
+        "bad journey",
+        json.dumps(
+            {"schema": 1, "journeys": {JID: {**GOOD, "steps": {"open_qtso": {"status": "banana"}}}}}
+        ).encode(),
+        "(steps.open_qtso.status: ",
+    ),
+    (
+        "bad journey",
+        json.dumps({"schema": 1, "journeys": {JID: {**GOOD, "id": "other"}}}).encode(),
+        "but calls itself 'other'",
+    ),
     ("newer schema", b'{"schema": 2, "journeys": {}}', "written by a newer epoc-wizard"),
     ("newer schema", b'{"schema": 99, "journeys": {"x": 1}}', "Upgrade with"),
     ("old schema, wrong shape", b'{"schema": 0, "journeys": 5}', "cannot be converted"),
     ("old schema, wrong shape", b'{"schema": 0, "journeys": {"a": {}}}', "cannot be converted"),
-    ("old schema, wrong shape", b'{"schema": 0, "journeys": [{"flow": "cmsnet"}]}',
-     "cannot be converted"),
+    (
+        "old schema, wrong shape",
+        b'{"schema": 0, "journeys": [{"flow": "cmsnet"}]}',
+        "cannot be converted",
+    ),
     ("unknown old schema", b'{"schema": -1, "journeys": {}}', "cannot convert"),
 ]
 COMMANDS = [
-    ["status"], ["status", "--json"],
+    ["status"],
+    ["status", "--json"],
     ["start", "cmsnet", "--answers", ANSWERS],
     ["resume", "--answers", ANSWERS],
     ["resume", JID, "--answers", ANSWERS],
     ["reset", JID, "--yes"],
     ["edit", JID, "facility_name", "--value", "Sunny Acres"],
-    ["export"], ["email"],
+    ["export"],
+    ["email"],
 ]
 
 
-@pytest.mark.parametrize(("kind", "content", "expected"), SHAPES,
-                         ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(SHAPES)])
+@pytest.mark.parametrize(
+    ("kind", "content", "expected"), SHAPES, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(SHAPES)]
+)
 def test_every_command_explains_a_damaged_state(
-        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        kind: str, content: bytes, expected: str) -> None:
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    content: bytes,
+    expected: str,
+) -> None:
     home.mkdir(mode=0o700)
     path = home / STATE_FILE
     path.write_bytes(content)
@@ -211,8 +250,9 @@ def test_every_command_explains_a_damaged_state(
     FIGURES["shapes"][kind] += 1
 
 
-def test_a_damaged_journey_can_still_be_deleted(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_journey_can_still_be_deleted(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store()
     store.save(jour("fine"))
     store.write({"broken": {"id": 3}})
@@ -265,7 +305,7 @@ def test_a_folder_named_state_json(home: Path) -> None:
         result = run_wizard(home, *args)
         is_a_sentence(result.returncode, result.stdout, result.stderr)
         assert "is a folder, not a state file" in result.stderr
-    assert "is a folder, not a state file" in doctor.render(doctor.diagnose(home))
+    assert "is a folder, not a state file" in doctor_cmd.render(health.diagnose(home))
     fixed = run_wizard(home, "doctor", "--repair")
     assert fixed.returncode == 0 and "Moved the folder in the way to" in fixed.stdout
     (aside,) = home.glob("state.damaged-*.json")
@@ -273,8 +313,9 @@ def test_a_folder_named_state_json(home: Path) -> None:
     assert read_document(home)["journeys"] == {}
 
 
-def test_permission_denied_in_process(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_permission_denied_in_process(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     Store().save(jour(JID))
     real = Path.read_bytes
 
@@ -289,15 +330,16 @@ def test_permission_denied_in_process(home: Path, monkeypatch: pytest.MonkeyPatc
         is_a_sentence(code, out, err)
         assert "Cannot read the state file" in err and "(Permission denied)" in err
         assert "chmod 600" in err
-    assert doctor.read_state(home / STATE_FILE).kind == "unreadable"
+    assert health.read_state(home / STATE_FILE).kind == "unreadable"
     code, out, _ = cli(monkeypatch, capsys, "doctor", "--repair")
     assert code == 1 and "Left the state file as it is: cannot read" in out
     assert "chmod 600" in out
     assert not list(home.glob("state.damaged-*"))  # unreadable is not damaged: not moved
 
 
-def test_symlink_loop(home: Path, monkeypatch: pytest.MonkeyPatch,
-                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_symlink_loop(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     home.mkdir(mode=0o700)
     (home / STATE_FILE).symlink_to(home / STATE_FILE)
     code, out, err = cli(monkeypatch, capsys, "status")
@@ -305,7 +347,7 @@ def test_symlink_loop(home: Path, monkeypatch: pytest.MonkeyPatch,
     assert "Cannot read the state file" in err
 
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import errno, os, pathlib
 what, _, code = os.environ.get("EPOC_FAULT", "").partition(":")
 err = getattr(errno, code, 0)
@@ -331,17 +373,19 @@ elif what == "read":  # a file that is not ours to read
             raise OSError(err, os.strerror(err), str(self))
         return _read(self)
     pathlib.Path.read_bytes = read_bytes
-'''
+"""
 
 
-@pytest.mark.parametrize(("fault", "expected"), [
-    ("write:ENOSPC", "the disk is full; free some space"),
-    ("open:EROFS", "the folder is not writable (it is on a read-only disk)"),
-    ("open:EACCES", "the folder is not writable; check its permissions"),
-    ("read:EACCES", "Cannot read the state file"),
-])
-def test_faults_through_the_real_cli(home: Path, tmp_path: Path, fault: str,
-                                     expected: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        ("write:ENOSPC", "the disk is full; free some space"),
+        ("open:EROFS", "the folder is not writable (it is on a read-only disk)"),
+        ("open:EACCES", "the folder is not writable; check its permissions"),
+        ("read:EACCES", "Cannot read the state file"),
+    ],
+)
+def test_faults_through_the_real_cli(home: Path, tmp_path: Path, fault: str, expected: str) -> None:
     Store().save(jour(JID))
     before = (home / STATE_FILE).read_bytes()
     inject = tmp_path / "inject"
@@ -349,8 +393,9 @@ def test_faults_through_the_real_cli(home: Path, tmp_path: Path, fault: str,
     (inject / "sitecustomize.py").write_text(SITECUSTOMIZE)
     other = tmp_path / "other.yaml"
     other.write_text(Path(ANSWERS).read_text().replace('"056304"', '"056305"'))
-    result = run_wizard(home, "start", "cmsnet", "--answers", str(other),
-                        EPOC_FAULT=fault, PYTHONPATH=str(inject))
+    result = run_wizard(
+        home, "start", "cmsnet", "--answers", str(other), EPOC_FAULT=fault, PYTHONPATH=str(inject)
+    )
     is_a_sentence(result.returncode, result.stdout, result.stderr)
     assert expected in result.stderr
     if not fault.startswith("read"):
@@ -361,8 +406,9 @@ def test_faults_through_the_real_cli(home: Path, tmp_path: Path, fault: str,
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
-def test_unwritable_folder_in_process(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                      code: int) -> None:
+def test_unwritable_folder_in_process(
+    home: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
     store = Store()
     store.save(jour("a"))
     before = (home / STATE_FILE).read_bytes()
@@ -373,7 +419,7 @@ def test_unwritable_folder_in_process(home: Path, monkeypatch: pytest.MonkeyPatc
             raise OSError(code, os.strerror(code), str(path))
         return real_open(path, flags, mode, **kw)
 
-    monkeypatch.setattr("epoc_wizard.store.os.open", refuse)
+    monkeypatch.setattr("epoc_wizard.state.store.os.open", refuse)
     with pytest.raises(StateError, match="Your last saved progress is unchanged"):
         store.save(jour("b"))
     assert (home / STATE_FILE).read_bytes() == before
@@ -388,8 +434,9 @@ def test_missing_folder_that_cannot_be_made(home: Path, monkeypatch: pytest.Monk
         Store().save(jour("a"))
 
 
-def test_state_folder_is_a_file(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_state_folder_is_a_file(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     home.write_text("not a folder")
     for args in (["status"], ["start", "--answers", ANSWERS]):
         code, out, err = cli(monkeypatch, capsys, *args)
@@ -411,5 +458,5 @@ def test_a_disk_without_file_locks(home: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(StateError, match=r"Cannot lock the state in .* \(No locks available\)"):
         Store().save(jour("b"))
     assert (home / STATE_FILE).read_bytes() == before
-    (lock,) = [f for f in doctor.diagnose(home) if f.text.startswith(("Lock:", "The lock"))]
+    (lock,) = [f for f in health.diagnose(home) if f.text.startswith(("Lock:", "The lock"))]
     assert lock.level == "problem" and "supports file locks" in lock.fix

@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 
-from epoc_wizard import doctor, repair
+from epoc_wizard.app import doctor as doctor_cmd
+from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import StateError
-from epoc_wizard.journey import Journey
-from epoc_wizard.statefile import BACKUP_FILE, LOCK_FILE, STATE_FILE, read_document
-from epoc_wizard.store import Store
+from epoc_wizard.state import health as doctor
+from epoc_wizard.state import repair
+from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, read_document
+from epoc_wizard.state.store import Store
 
 from conftest import run_main, run_wizard
 
@@ -30,15 +32,16 @@ def jour(jid: str, **extra: Any) -> Journey:
     return Journey(id=jid, flow="cmsnet", created=T0, updated=T0, **extra)
 
 
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        *args: str) -> tuple[int, str]:
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
     code, out, err = run_main(monkeypatch, capsys, *args)
     return code, out + err
 
 
 def levels(directory: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {"ok": [], "note": [], "problem": []}
-    for f in doctor.diagnose(directory):
+    for f in doctor.diagnose(directory, flows=doctor_cmd.flow_findings):
         found[f.level].append(f.text + (" | " + f.fix if f.fix else ""))
     return found
 
@@ -47,13 +50,14 @@ def test_healthy_state_is_all_ok_through_the_real_cli(home: Path) -> None:
     assert run_wizard(home, "start", "--answers", ANSWERS).returncode == 0
     result = run_wizard(home, "doctor")
     assert result.returncode == 0, result.stdout
-    for line in (f"OK       State folder: {home} (set by EPOC_WIZARD_HOME).",
-                 "OK       Permissions: only you can open the state folder (700) and its "
-                 "files (600).",
-                 "OK       State file: 1 journey, all readable (schema 1).",
-                 "OK       Lock: no other session is using the state.",
-                 "OK       Flows: 5 flows load without problems.",
-                 "OK       Backup state.json.bak: 1 journey, readable"):
+    for line in (
+        f"OK       State folder: {home} (set by EPOC_WIZARD_HOME).",
+        "OK       Permissions: only you can open the state folder (700) and its files (600).",
+        "OK       State file: 1 journey, all readable (schema 1).",
+        "OK       Lock: no other session is using the state.",
+        "OK       Flows: 5 flows load without problems.",
+        "OK       Backup state.json.bak: 1 journey, readable",
+    ):
         assert line in result.stdout
     assert result.stdout.rstrip().endswith("Everything looks healthy.")
 
@@ -75,8 +79,8 @@ def test_default_location_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 
 def test_loose_permissions_say_chmod_and_repair_fixes_them(
-        home: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store()
     store.save(jour("a"))
     store.save(jour("b"))
@@ -94,14 +98,19 @@ def test_loose_permissions_say_chmod_and_repair_fixes_them(
     assert code == 0, out
     assert f"Set the permissions of {home} to 700 (was 755)." in out
     assert f"Set the permissions of {home / STATE_FILE} to 600 (was 644)." in out
-    for path, mode in ((home, 0o700), (home / STATE_FILE, 0o600), (home / BACKUP_FILE, 0o600),
-                       (home / LOCK_FILE, 0o600)):
+    for path, mode in (
+        (home, 0o700),
+        (home / STATE_FILE, 0o600),
+        (home / BACKUP_FILE, 0o600),
+        (home / LOCK_FILE, 0o600),
+    ):
         assert stat.S_IMODE(path.stat().st_mode) == mode
     assert set(store.journeys()) == {"a", "b"}
 
 
-def test_another_session_holding_the_lock(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_another_session_holding_the_lock(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     Store().save(jour("a"))
     fd = os.open(home / LOCK_FILE, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
@@ -117,12 +126,14 @@ def test_another_session_holding_the_lock(home: Path, monkeypatch: pytest.Monkey
     assert levels(home)["problem"] == []
 
 
-def test_broken_flows_are_listed_with_their_lines(home: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_flows_are_listed_with_their_lines(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     flows = tmp_path / "myflows"
     flows.mkdir()
-    (flows / "mine.yaml").write_text("id: mine\ntitle: Mine\nsummary: s\naudience: [x]\n"
-                                     "steps:\n  - id: one\n    titel: typo\n")
+    (flows / "mine.yaml").write_text(
+        "id: mine\ntitle: Mine\nsummary: s\naudience: [x]\nsteps:\n  - id: one\n    titel: typo\n"
+    )
     monkeypatch.setenv("EPOC_WIZARD_FLOWS", str(flows))
     (problem,) = levels(home)["problem"]
     assert f"with your own flows from {flows}" in problem
@@ -173,8 +184,7 @@ def test_repair_with_no_usable_backup_starts_empty(home: Path) -> None:
     Store().save(jour("a"))
     (home / STATE_FILE).write_bytes(b"\x00" * 10)
     said = repair.repair(home, now=T0)
-    assert "Could not restore state.json.bak (there is none), so the wizard starts again" \
-        in said[1]
+    assert "Could not restore state.json.bak (there is none), so the wizard starts again" in said[1]
     assert "Your old progress stays in state.damaged-20261123T140000Z.json" in said[1]
     assert read_document(home) == {"schema": 1, "journeys": {}}
 
@@ -185,8 +195,16 @@ def test_repair_keeps_good_journeys_and_takes_damaged_ones_from_the_backup(home:
     store.save(jour("b"))
     store.save(jour("c"))
     store.write({"a": {"id": "a", "flow": 7}, "c": {"id": "c"}})  # damage two of them
-    (home / BACKUP_FILE).write_text(json.dumps({"schema": 1, "journeys": {
-        "a": jour("a", answers={"facility_name": "Sunny"}).model_dump(mode="json")}}))
+    (home / BACKUP_FILE).write_text(
+        json.dumps(
+            {
+                "schema": 1,
+                "journeys": {
+                    "a": jour("a", answers={"facility_name": "Sunny"}).model_dump(mode="json")
+                },
+            }
+        )
+    )
     found = levels(home)
     assert len(found["problem"]) == 2
     assert "takes 'a' from state.json.bak" in found["problem"][-1]
@@ -200,8 +218,9 @@ def test_repair_keeps_good_journeys_and_takes_damaged_ones_from_the_backup(home:
     assert levels(home)["problem"] == []
 
 
-def test_newer_schema_is_left_alone(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_newer_schema_is_left_alone(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     home.mkdir(mode=0o700)
     (home / STATE_FILE).write_text('{"schema": 3, "journeys": {}}')
     code, out = cli(monkeypatch, capsys, "doctor", "--repair")
@@ -211,19 +230,22 @@ def test_newer_schema_is_left_alone(home: Path, monkeypatch: pytest.MonkeyPatch,
     assert (home / STATE_FILE).read_text() == '{"schema": 3, "journeys": {}}'
 
 
-def test_leftover_temporary_files(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_leftover_temporary_files(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     Store().save(jour("a"))
     (home / ".state.json.99999.tmp").write_text("{half")
-    assert any("1 temporary file left by a save that was interrupted" in n
-               for n in levels(home)["note"])
+    assert any(
+        "1 temporary file left by a save that was interrupted" in n for n in levels(home)["note"]
+    )
     code, out = cli(monkeypatch, capsys, "doctor", "--repair")
     assert code == 0 and "Removed 1 temporary file left by an interrupted save." in out
     assert not list(home.glob(".*.tmp"))
 
 
-def test_healthy_repair_does_nothing(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_healthy_repair_does_nothing(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     Store().save(jour("a"))
     before = (home / STATE_FILE).read_bytes()
     code, out = cli(monkeypatch, capsys, "doctor", "--repair")
@@ -231,8 +253,7 @@ def test_healthy_repair_does_nothing(home: Path, monkeypatch: pytest.MonkeyPatch
     assert (home / STATE_FILE).read_bytes() == before
 
 
-def test_a_repair_that_cannot_write_is_undone(home: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_repair_that_cannot_write_is_undone(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store()
     store.save(jour("a"))
     store.save(jour("b"))
@@ -241,7 +262,7 @@ def test_a_repair_that_cannot_write_is_undone(home: Path,
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("epoc_wizard.store.os.fsync", full)
+    monkeypatch.setattr("epoc_wizard.state.store.os.fsync", full)
     with pytest.raises(StateError) as err:
         repair.repair(home, now=T0)
     assert "the disk is full" in err.value.message
@@ -250,21 +271,21 @@ def test_a_repair_that_cannot_write_is_undone(home: Path,
     assert not list(home.glob("state.damaged-*"))
 
 
-def test_doctor_is_not_loaded_by_everyday_commands(home: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    sys.modules.pop("epoc_wizard.doctor", None)
+def test_doctor_is_not_loaded_by_everyday_commands(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sys.modules.pop("epoc_wizard.state.health", None)
     try:
         assert cli(monkeypatch, capsys, "status")[0] == 0
         assert cli(monkeypatch, capsys, "start", "--answers", ANSWERS)[0] == 0
-        assert "epoc_wizard.doctor" not in sys.modules
+        assert "epoc_wizard.state.health" not in sys.modules
     finally:
-        sys.modules["epoc_wizard.doctor"] = doctor
+        sys.modules["epoc_wizard.state.health"] = doctor
 
 
 def test_a_missing_state_file_with_a_backup_is_not_a_fresh_start(
-        home: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store()
     store.save(jour("a"))
     store.save(jour("b"))

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from epoc_wizard import engine
-from epoc_wizard.catalog import bundled_dir, load_catalog
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import Condition, Flow
+from epoc_wizard.core import engine
+from epoc_wizard.core.journey import Journey
+from epoc_wizard.flowspec import conditions
+from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
+from epoc_wizard.flowspec.model import Condition, Flow
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
 
@@ -31,21 +32,28 @@ def answer_all(flow: Flow, journey: Journey, **values: object) -> Journey:
     return journey
 
 
-@pytest.mark.parametrize(("cond", "answers", "expected"), [
-    ({"answer": "a", "is": True}, {"a": True}, True),
-    ({"answer": "a", "is": True}, {"a": "True"}, False),
-    ({"answer": "a", "is": True}, {}, False),
-    ({"answer": "a", "in": ["x", "y"]}, {"a": "y"}, True),
-    ({"answer": "a", "contains": "x"}, {"a": ["x", "z"]}, True),
-    ({"answer": "a", "contains": "x"}, {"a": "x"}, False),
-    ({"answer": "a", "answered": True}, {"a": ""}, False),
-    ({"answer": "a", "answered": False}, {}, True),
-    ({"all": [{"answer": "a", "is": "1"}, {"answer": "b", "is": "2"}]}, {"a": "1", "b": "2"}, True),
-    ({"any": [{"answer": "a", "is": "1"}, {"answer": "b", "is": "2"}]}, {"b": "2"}, True),
-    ({"not": {"answer": "a", "is": "1"}}, {"a": "1"}, False),
-])
+@pytest.mark.parametrize(
+    ("cond", "answers", "expected"),
+    [
+        ({"answer": "a", "is": True}, {"a": True}, True),
+        ({"answer": "a", "is": True}, {"a": "True"}, False),
+        ({"answer": "a", "is": True}, {}, False),
+        ({"answer": "a", "in": ["x", "y"]}, {"a": "y"}, True),
+        ({"answer": "a", "contains": "x"}, {"a": ["x", "z"]}, True),
+        ({"answer": "a", "contains": "x"}, {"a": "x"}, False),
+        ({"answer": "a", "answered": True}, {"a": ""}, False),
+        ({"answer": "a", "answered": False}, {}, True),
+        (
+            {"all": [{"answer": "a", "is": "1"}, {"answer": "b", "is": "2"}]},
+            {"a": "1", "b": "2"},
+            True,
+        ),
+        ({"any": [{"answer": "a", "is": "1"}, {"answer": "b", "is": "2"}]}, {"b": "2"}, True),
+        ({"not": {"answer": "a", "is": "1"}}, {"a": "1"}, False),
+    ],
+)
 def test_holds(cond: dict[str, object], answers: dict[str, object], expected: bool) -> None:
-    assert engine.holds(Condition.model_validate(cond), answers) is expected
+    assert conditions.holds(Condition.model_validate(cond), answers) is expected
 
 
 def test_branch_changes_visible_steps_and_progress(flow: Flow) -> None:
@@ -117,7 +125,7 @@ def test_mark_waiting_without_wait_is_refused(flow: Flow) -> None:
 
 
 def test_secret_answers_are_never_applied(flow: Flow) -> None:
-    from epoc_wizard.model import Question
+    from epoc_wizard.flowspec.model import Question
 
     q = Question(id="password", prompt="p", kind="secret")
     j = new()
@@ -148,4 +156,4 @@ def test_summary_and_finish(flow: Flow) -> None:
 
 
 def test_fill_in_uses_saved_answers_only() -> None:
-    assert engine.fill_in("CCN {ccn}, key {key}", {"ccn": "056304"}) == "CCN 056304, key {key}"
+    assert conditions.fill_in("CCN {ccn}, key {key}", {"ccn": "056304"}) == "CCN 056304, key {key}"

@@ -19,31 +19,43 @@ from typing import Any
 import pytest
 import yaml
 
-from epoc_wizard import engine
-from epoc_wizard.answers import check_answer
-from epoc_wizard.catalog import Catalog, load_catalog
 from epoc_wizard.checks import STATE_CODES, check_zip
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import SECRET_KINDS, Condition, Flow, Question, Step
-from epoc_wizard.store import Store
+from epoc_wizard.core import engine
+from epoc_wizard.core.answers import check_answer
+from epoc_wizard.core.journey import Journey
+from epoc_wizard.flowspec.catalog import Catalog, load_catalog
+from epoc_wizard.flowspec.model import SECRET_KINDS, Condition, Flow, Question, Step
+from epoc_wizard.state.store import Store
 
 from conftest import run_wizard
 
 FLOWS = Path(__file__).resolve().parents[1] / "flows"
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
-SOURCES = ("000_13ff69bb9209bdd9.txt", "001_070eaf873b2ebe9e.txt", "002_d2fd303a454dee3c.txt",
-           "003_1d414d5a4b39874e.txt", "004_aad83f26c1fbd18b.txt")
+SOURCES = (
+    "000_13ff69bb9209bdd9.txt",
+    "001_070eaf873b2ebe9e.txt",
+    "002_d2fd303a454dee3c.txt",
+    "003_1d414d5a4b39874e.txt",
+    "004_aad83f26c1fbd18b.txt",
+)
 FLOW_IDS = ("cmsnet", "legacy-epoc", "epoc-access", "iqies", "assister-zone")
 RETIRED = "retired for nursing homes on 2025-07-14"
 STATES = ("CA", "TX")  # CA switches the CDPH overlay on; TX is any other state
-FORBIDDEN = re.compile(r"password|social security|\bssn\b|birth|security question|challenge",
-                       re.I)
+FORBIDDEN = re.compile(r"password|social security|\bssn\b|birth|security question|challenge", re.I)
 SAMPLES: dict[str, Any] = {
-    "text": "Oak Ridge Care", "ptan": "AB12345", "email": "admin@example.org",
-    "phone": "888-238-2122", "epoc_user_id": "MDS1234567", "activation_key": "A1" * 16,
-    "facility_id": "FAC-1234", "cac_or_navigator_id": "NAV-12345",
-    "cmsnet_user_id": "OAKNH01", "harp_user_id": "oakadmin1", "secret": "never-kept-7",
-    "date": "2026-11-23", "confirm": True,
+    "text": "Oak Ridge Care",
+    "ptan": "AB12345",
+    "email": "admin@example.org",
+    "phone": "888-238-2122",
+    "epoc_user_id": "MDS1234567",
+    "activation_key": "A1" * 16,
+    "facility_id": "FAC-1234",
+    "cac_or_navigator_id": "NAV-12345",
+    "cmsnet_user_id": "OAKNH01",
+    "harp_user_id": "oakadmin1",
+    "secret": "never-kept-7",
+    "date": "2026-11-23",
+    "confirm": True,
 }
 
 
@@ -56,6 +68,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
 
 
 # --- answers ------------------------------------------------------------------------------
+
 
 def atoms(cond: Condition | None) -> Iterator[Condition]:
     if cond is None:
@@ -105,11 +118,16 @@ def domains(flow: Flow) -> dict[str, list[Any]]:
             out[q.id] = [o.value for o in q.options]
         elif q.kind == "checkbox":
             wanted = sorted({c.contains for c in conds if c.contains is not None})
-            out[q.id] = [list(s) for r in range(len(wanted) + 1)
-                         for s in itertools.combinations(wanted, r)] or [sample(q, {})]
+            out[q.id] = [
+                list(s) for r in range(len(wanted) + 1) for s in itertools.combinations(wanted, r)
+            ] or [sample(q, {})]
         elif q.kind == "state":
-            out[q.id] = sorted({*STATES, *(v for c in conds for v in [c.is_, *(c.in_ or [])]
-                                           if isinstance(v, str))})
+            out[q.id] = sorted(
+                {
+                    *STATES,
+                    *(v for c in conds for v in [c.is_, *(c.in_ or [])] if isinstance(v, str)),
+                }
+            )
         elif conds:
             values = [v for c in conds for v in [c.is_, *(c.in_ or [])] if v is not None]
             blank = [""] if not q.required and any(c.answered is not None for c in conds) else []
@@ -139,6 +157,7 @@ def all_answers(flow: Flow, choice: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- the walker ---------------------------------------------------------------------------
+
 
 def walk(flow: Flow, choice: dict[str, Any]) -> list[str]:
     """Follow one journey to its end; return the ids of the steps shown, in order."""
@@ -191,9 +210,15 @@ def test_walker_sees_branches_and_unreachable_steps(catalog: Catalog) -> None:
     ca, tx = walk(legacy, {**first, "state": "CA"}), walk(legacy, {**first, "state": "TX"})
     assert "cdph_activation_email" in ca and not any(s.startswith("cdph_") for s in tx)
     assert "web_epoc_retired" not in ca
-    never = Step.model_validate({
-        "id": "never", "title": "Never", "do": "x", "source": {"doc": SOURCES[0], "where": "x"},
-        "when": {"all": [{"answer": "state", "is": "CA"}, {"answer": "state", "is": "TX"}]}})
+    never = Step.model_validate(
+        {
+            "id": "never",
+            "title": "Never",
+            "do": "x",
+            "source": {"doc": SOURCES[0], "where": "x"},
+            "when": {"all": [{"answer": "state", "is": "CA"}, {"answer": "state", "is": "TX"}]},
+        }
+    )
     broken = legacy.model_copy(update={"steps": [*legacy.steps, never]})
     assert "never" not in {s for c in combinations(broken) for s in walk(broken, c)}
     ccn = legacy.question("ccn")
@@ -203,6 +228,7 @@ def test_walker_sees_branches_and_unreachable_steps(catalog: Catalog) -> None:
 
 
 # --- through the command line -------------------------------------------------------------
+
 
 def cli_choice(flow: Flow) -> dict[str, Any]:
     """The first combination that the flow's retirement does not send elsewhere."""
@@ -236,8 +262,7 @@ def test_full_walk_through_the_cli(home: Path, catalog: Catalog, flow_id: str) -
 
 
 @pytest.mark.parametrize("retired_id", ["legacy-epoc", "epoc-access"])
-def test_nursing_home_is_switched_to_iqies(home: Path, catalog: Catalog,
-                                           retired_id: str) -> None:
+def test_nursing_home_is_switched_to_iqies(home: Path, catalog: Catalog, retired_id: str) -> None:
     iqies = catalog.get("iqies")
     answers = all_answers(iqies, {**cli_choice(iqies), "provider_type": "nursing_home"})
     out = run_answers(home, retired_id, answers)
@@ -261,24 +286,33 @@ def test_flows_check_and_list(home: Path, catalog: Catalog) -> None:
 
 # --- sources, contacts, secrets, addresses ------------------------------------------------
 
+
 def cited(doc: str, where: str) -> list[str]:
     """What is wrong with a citation: the doc must start with a source file name or
     'outside:', every file name it or 'where' mentions must be a source, 'where' is set."""
     problems = []
     if not (doc.startswith(SOURCES) or (doc.startswith("outside:") and doc[8:].strip())):
         problems.append(f"doc {doc!r} starts with neither a source file nor 'outside:'")
-    problems += [f"unknown source {name}" for name in
-                 re.findall(r"\b\d{3}_[0-9a-f]+\.txt\b", doc + " " + where)
-                 if name not in SOURCES]
+    problems += [
+        f"unknown source {name}"
+        for name in re.findall(r"\b\d{3}_[0-9a-f]+\.txt\b", doc + " " + where)
+        if name not in SOURCES
+    ]
     return problems + ([] if where.strip() else ["'where' is empty"])
 
 
 def test_every_step_and_contact_cites_a_source(catalog: Catalog) -> None:
-    problems = [f"contact {c.id}: {p}" for c in catalog.contacts.values()
-                for p in cited(c.source.doc, c.source.where)]
+    problems = [
+        f"contact {c.id}: {p}"
+        for c in catalog.contacts.values()
+        for p in cited(c.source.doc, c.source.where)
+    ]
     for flow in catalog.flows.values():
-        problems += [f"{flow.id}/{s.id}: {p}" for s in flow.steps
-                     for p in cited(s.source.doc, s.source.where)]
+        problems += [
+            f"{flow.id}/{s.id}: {p}"
+            for s in flow.steps
+            for p in cited(s.source.doc, s.source.where)
+        ]
     assert problems == []
     assert cited("outside: CMS MLN booklet, https://www.cms.gov/x", "p. 2") == []
     assert cited("009_0000000000000000.txt", "") != []
@@ -312,11 +346,17 @@ def all_strings(data: Any) -> Iterator[str]:
 
 def test_no_secret_is_asked_and_every_address_is_https(catalog: Catalog) -> None:
     asked = [(f.id, q) for f in catalog.flows.values() for q in f.questions()]
-    assert [(fid, q.id) for fid, q in asked if q.kind not in SECRET_KINDS
-            and FORBIDDEN.search(f"{q.id.replace('_', ' ')} {q.prompt}")] == []
+    assert [
+        (fid, q.id)
+        for fid, q in asked
+        if q.kind not in SECRET_KINDS and FORBIDDEN.search(f"{q.id.replace('_', ' ')} {q.prompt}")
+    ] == []
     assert FORBIDDEN.search("Your date of birth") and not FORBIDDEN.search("CMSNet user ID")
-    texts = [t for path in sorted(FLOWS.rglob("*.yaml"))
-             for t in all_strings(yaml.safe_load(path.read_text(encoding="utf-8")))]
+    texts = [
+        t
+        for path in sorted(FLOWS.rglob("*.yaml"))
+        for t in all_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    ]
     schemes = {m.lower() for t in texts for m in re.findall(r"\b([a-z]+)://", t, re.I)}
     assert schemes == {"https"}
     urls = [link.url for f in catalog.flows.values() for s in f.steps for link in s.links]
@@ -335,14 +375,22 @@ SUBJECT_RULES: dict[str, Callable[[str], bool]] = {
 
 
 def email_steps(catalog: Catalog, to: str | None = None) -> list[Step]:
-    return list({s.id: s for f in catalog.flows.values() for s in f.steps
-                 if s.email and (to is None or s.email.to == to)}.values())
+    return list(
+        {
+            s.id: s
+            for f in catalog.flows.values()
+            for s in f.steps
+            if s.email and (to is None or s.email.to == to)
+        }.values()
+    )
 
 
 def test_cdph_emails_have_the_required_subjects_and_facts(catalog: Catalog) -> None:
     steps = email_steps(catalog, "cdph_aspen_help")
-    matched = {rule: [s.id for s in steps if s.email and ok(s.email.subject)]
-               for rule, ok in SUBJECT_RULES.items()}
+    matched = {
+        rule: [s.id for s in steps if s.email and ok(s.email.subject)]
+        for rule, ok in SUBJECT_RULES.items()
+    }
     assert all(len(ids) == 1 for ids in matched.values()), matched
     assert len(steps) == len(SUBJECT_RULES)
     for s in steps:

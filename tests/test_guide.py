@@ -10,65 +10,111 @@ from pathlib import Path
 
 import pytest
 
-from epoc_wizard.triage import prefill, recommend
+from epoc_wizard.core.triage import prefill, recommend
 
 from conftest import run_wizard
 from terminal import CTRL_C, ENTER, finish, flat, pick, spawn
 
 CA_HOSPICE = {
-    "provider_type": "hospice", "facility_name": "Sunrise Hospice", "facility_id": "030000123",
-    "state": "CA", "ccn": "551501", "access_scope": "individual", "has_cmsnet_id": True,
-    "provider_number_type": "ccn", "registration_email": "admin@sunrise.example",
-    "cmsnet_user_id": "SUNR01"}
+    "provider_type": "hospice",
+    "facility_name": "Sunrise Hospice",
+    "facility_id": "030000123",
+    "state": "CA",
+    "ccn": "551501",
+    "access_scope": "individual",
+    "has_cmsnet_id": True,
+    "provider_number_type": "ccn",
+    "registration_email": "admin@sunrise.example",
+    "cmsnet_user_id": "SUNR01",
+}
 
 
-@pytest.mark.parametrize(("situation", "flows", "in_reason"), [
-    ({"provider_type": "nursing_home", "need": "poc", "state": "CA"}, ["iqies"],
-     "retired for nursing homes on 14 July 2025"),
-    ({"provider_type": "nursing_home", "need": "poc", "accounts": ["pso"]}, ["iqies"],
-     "Provider ePOC Administrator role."),
-    ({"provider_type": "hospice", "need": "poc", "state": "CA"}, ["cmsnet", "legacy-epoc"],
-     "CDPH steps"),
-    ({"provider_type": "hospice", "need": "poc", "state": "TX", "accounts": ["cmsnet"]},
-     ["legacy-epoc"], "retired only for nursing homes"),
-    ({"provider_type": "hospice", "need": "assessments"}, ["cmsnet"], "QIES ASAP"),
-    ({"provider_type": "hospice", "need": "poc", "accounts": ["cmsnet", "qies"]},
-     ["epoc-access"], "already have an ePOC user ID"),
-    ({"provider_type": "home_health", "need": "poc", "accounts": ["qies"]},
-     ["cmsnet", "epoc-access"], "CMSNet user ID first"),
-    ({"provider_type": "nursing_home", "need": "assessments"}, ["iqies"], "any iQIES role"),
-    ({"provider_type": "assister", "need": "library"}, ["assister-zone"], "zONE End User"),
-    ({"provider_type": "assister", "has_portal": True}, ["assister-zone"],
-     "already have an Enterprise Portal account"),
-    ({"provider_type": "hospice", "need": "library", "accounts": ["portal"]},
-     ["assister-zone"], "already have an Enterprise Portal account"),
-])
-def test_triage_recommendations(situation: dict[str, object], flows: list[str],
-                                in_reason: str) -> None:
+@pytest.mark.parametrize(
+    ("situation", "flows", "in_reason"),
+    [
+        (
+            {"provider_type": "nursing_home", "need": "poc", "state": "CA"},
+            ["iqies"],
+            "retired for nursing homes on 14 July 2025",
+        ),
+        (
+            {"provider_type": "nursing_home", "need": "poc", "accounts": ["pso"]},
+            ["iqies"],
+            "Provider ePOC Administrator role.",
+        ),
+        (
+            {"provider_type": "hospice", "need": "poc", "state": "CA"},
+            ["cmsnet", "legacy-epoc"],
+            "CDPH steps",
+        ),
+        (
+            {"provider_type": "hospice", "need": "poc", "state": "TX", "accounts": ["cmsnet"]},
+            ["legacy-epoc"],
+            "retired only for nursing homes",
+        ),
+        ({"provider_type": "hospice", "need": "assessments"}, ["cmsnet"], "QIES ASAP"),
+        (
+            {"provider_type": "hospice", "need": "poc", "accounts": ["cmsnet", "qies"]},
+            ["epoc-access"],
+            "already have an ePOC user ID",
+        ),
+        (
+            {"provider_type": "home_health", "need": "poc", "accounts": ["qies"]},
+            ["cmsnet", "epoc-access"],
+            "CMSNet user ID first",
+        ),
+        ({"provider_type": "nursing_home", "need": "assessments"}, ["iqies"], "any iQIES role"),
+        ({"provider_type": "assister", "need": "library"}, ["assister-zone"], "zONE End User"),
+        (
+            {"provider_type": "assister", "has_portal": True},
+            ["assister-zone"],
+            "already have an Enterprise Portal account",
+        ),
+        (
+            {"provider_type": "hospice", "need": "library", "accounts": ["portal"]},
+            ["assister-zone"],
+            "already have an Enterprise Portal account",
+        ),
+    ],
+)
+def test_triage_recommendations(
+    situation: dict[str, object], flows: list[str], in_reason: str
+) -> None:
     recs = recommend(situation)
     assert [r.flow for r in recs] == flows
     assert any(in_reason in r.reason for r in recs)
     assert all(r.reason.endswith(".") for r in recs)
 
 
-@pytest.mark.parametrize(("given", "asked"), [
-    ({"provider_type": "assister"}, ["provider_type", "has_portal"]),
-    ({"provider_type": "hospice", "need": "library"}, ["provider_type", "need", "accounts"]),
-    ({"provider_type": "hospice", "need": "poc"},
-     ["provider_type", "need", "accounts", "state", "scope"]),
-])
-def test_triage_asks_assisters_no_facility_questions(given: dict[str, str],
-                                                      asked: list[str]) -> None:
-    from epoc_wizard.engine import holds
-    from epoc_wizard.triage import QUESTIONS
+@pytest.mark.parametrize(
+    ("given", "asked"),
+    [
+        ({"provider_type": "assister"}, ["provider_type", "has_portal"]),
+        ({"provider_type": "hospice", "need": "library"}, ["provider_type", "need", "accounts"]),
+        (
+            {"provider_type": "hospice", "need": "poc"},
+            ["provider_type", "need", "accounts", "state", "scope"],
+        ),
+    ],
+)
+def test_triage_asks_assisters_no_facility_questions(
+    given: dict[str, str], asked: list[str]
+) -> None:
+    from epoc_wizard.core.triage import QUESTIONS
+    from epoc_wizard.flowspec.conditions import holds
 
     assert [q.id for q in QUESTIONS if holds(q.when, given)] == asked
 
 
 def test_triage_with_nothing_to_start(home: Path, tmp_path: Path) -> None:
     # Getting the CMSNet user ID is all the sources describe for submitting assessments.
-    situation = {"provider_type": "home_health", "need": "assessments",
-                 "accounts": ["cmsnet"], "state": "TX", "scope": "one"}
+    situation = {
+        "provider_type": "home_health",
+        "need": "assessments",
+        "accounts": ["cmsnet"],
+        "state": "TX",
+        "scope": "one",
+    }
     assert recommend(situation) == []
     # The same through the program: triage answered from a file with no flow in it.
     path = tmp_path / "triage.json"
@@ -82,17 +128,31 @@ def test_triage_with_nothing_to_start(home: Path, tmp_path: Path) -> None:
 
 
 def test_triage_answers_become_flow_answers() -> None:
-    pre = prefill({"provider_type": "nursing_home", "state": "CA", "scope": "several",
-                   "accounts": ["pso", "eidm", "harp"]})
-    assert pre == {"provider_type": "nursing_home", "state": "CA", "has_harp": True,
-                   "has_eidm": True, "has_pso": "yes", "access_scope": "multiple_facility"}
+    pre = prefill(
+        {
+            "provider_type": "nursing_home",
+            "state": "CA",
+            "scope": "several",
+            "accounts": ["pso", "eidm", "harp"],
+        }
+    )
+    assert pre == {
+        "provider_type": "nursing_home",
+        "state": "CA",
+        "has_harp": True,
+        "has_eidm": True,
+        "has_pso": "yes",
+        "access_scope": "multiple_facility",
+    }
     # An account not ticked may have been overlooked: the flow still asks about it.
     assert prefill({"provider_type": "hospice", "accounts": []}) == {"provider_type": "hospice"}
     assert prefill({"provider_type": "assister", "has_portal": True}) == {
-        "has_portal_account": True}
+        "has_portal_account": True
+    }
     # A plain yes/no, unlike a box left unticked: "no" is an answer, not asked again.
     assert prefill({"provider_type": "assister", "has_portal": False}) == {
-        "has_portal_account": False}
+        "has_portal_account": False
+    }
 
 
 def test_triage_in_a_terminal_skips_questions_already_answered(home: Path) -> None:
@@ -144,11 +204,12 @@ def test_cdph_drafts_are_standard_eml(home: Path, tmp_path: Path) -> None:
         for value in ("Sunrise Hospice", "030000123", "551501"):
             assert value in body
         assert "{" not in body
-    assert subjects == {"cdph_training_request": "ePOC - CMS Training",
-                        "cdph_epoc_activation": "ePOC Activation",
-                        "cdph_question": "ASPEN ePOC Provider Access Request"}
-    assert "mailto:CDPH-ASPEN-HELP@cdph.ca.gov?subject=ePOC%20-%20CMS%20Training" in \
-        listing.stdout
+    assert subjects == {
+        "cdph_training_request": "ePOC - CMS Training",
+        "cdph_epoc_activation": "ePOC Activation",
+        "cdph_question": "ASPEN ePOC Provider Access Request",
+    }
+    assert "mailto:CDPH-ASPEN-HELP@cdph.ca.gov?subject=ePOC%20-%20CMS%20Training" in listing.stdout
 
 
 def test_missing_answer_is_a_visible_blank(home: Path, tmp_path: Path) -> None:
@@ -166,8 +227,9 @@ def test_no_drafts_outside_california(home: Path, tmp_path: Path) -> None:
 
 
 def test_export_markdown_and_html(home: Path, tmp_path: Path) -> None:
-    result = run_wizard(home, "start", "--answers",
-                        str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    result = run_wizard(
+        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
+    )
     assert result.returncode == 0
     md = run_wizard(home, "export").stdout
     assert "# CMSNet user ID: access record" in md
@@ -175,8 +237,7 @@ def test_export_markdown_and_html(home: Path, tmp_path: Path) -> None:
     assert "- CMSNet user ID: SACRES01" in md
     assert "(888) 238-2122" in md
     out = tmp_path / "record.html"
-    saved = run_wizard(home, "export", "cmsnet-056304", "--format", "html", "--output",
-                       str(out))
+    saved = run_wizard(home, "export", "cmsnet-056304", "--format", "html", "--output", str(out))
     assert saved.returncode == 0 and out.exists()
     page = out.read_text()
     assert "@page { size: letter" in page and "&#9745;" in page and "SACRES01" in page
@@ -198,7 +259,8 @@ def test_many_facilities_from_one_answers_file(home: Path, tmp_path: Path) -> No
         "facilities:\n"
         "  - {facility: '551501', answers: {facility_name: One, zip: '95814'}}\n"
         "  - {facility: '051502', answers: {facility_name: Two, zip: '90001'}}\n"
-        "  - {facility: '451503', answers: {facility_name: Three, zip: '75201'}}\n")
+        "  - {facility: '451503', answers: {facility_name: Three, zip: '75201'}}\n"
+    )
     result = run_wizard(home, "start", "--answers", str(path))
     assert result.returncode == 1  # the Texas CCN does not belong to CA
     assert "Started or continued 2 of 3 facilities. Not done: 451503." in result.stdout
@@ -215,10 +277,10 @@ def test_many_facilities_from_one_answers_file(home: Path, tmp_path: Path) -> No
 
 
 def test_edit_reevaluates_dependent_steps(home: Path) -> None:
-    run_wizard(home, "start", "--answers",
-               str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
-    changed = run_wizard(home, "edit", "cmsnet-056304", "provider_type", "--value",
-                         "nursing_home")
+    run_wizard(
+        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
+    )
+    changed = run_wizard(home, "edit", "cmsnet-056304", "provider_type", "--value", "nursing_home")
     assert changed.returncode == 0, changed.stderr
     assert "Steps that now apply: Use the CMSNet Access Request Form" in changed.stdout
     assert "Steps that no longer apply: Print the Hospice CMSNet" in changed.stdout
@@ -231,8 +293,9 @@ def test_edit_reevaluates_dependent_steps(home: Path) -> None:
 
 
 def test_edit_of_state_warns_about_answers_checked_against_it(home: Path) -> None:
-    run_wizard(home, "start", "--answers",
-               str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    run_wizard(
+        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
+    )
     moved = run_wizard(home, "edit", "cmsnet-056304", "state", "--value", "NY")
     assert moved.returncode == 0, moved.stderr
     assert "Saved. State: NY" in moved.stdout
@@ -288,8 +351,9 @@ def test_plain_mode_offers_the_facility_ccn_and_takes_enter_for_none(home: Path)
 
 
 def test_edit_fits_a_journey_saved_under_an_older_flow_first(home: Path) -> None:
-    run_wizard(home, "start", "--answers",
-               str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml"))
+    run_wizard(
+        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
+    )
     doc = json.loads((home / "state.json").read_text())
     old = doc["journeys"]["cmsnet-056304"]
     current = old["flow_version"]
@@ -306,23 +370,54 @@ def test_edit_fits_a_journey_saved_under_an_older_flow_first(home: Path) -> None
 def test_text_to_copy_keeps_its_lines() -> None:
     from epoc_wizard.ui.show import markdown
 
-    shown = markdown("Paste this:\n\n```text\nNavigator or CAC ID: {id}\nOrganization: *Oak*\n```"
-                     "\nThen send\nthe form.", plain=True).plain
-    assert shown.splitlines() == ["Paste this:", "", "    Navigator or CAC ID: {id}",
-                                  "    Organization: *Oak*", "Then send the form."]
+    shown = markdown(
+        "Paste this:\n\n```text\nNavigator or CAC ID: {id}\nOrganization: *Oak*\n```"
+        "\nThen send\nthe form.",
+        plain=True,
+    ).plain
+    assert shown.splitlines() == [
+        "Paste this:",
+        "",
+        "    Navigator or CAC ID: {id}",
+        "    Organization: *Oak*",
+        "Then send the form.",
+    ]
 
 
 def test_a_refused_role_is_not_called_finished(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
-    path.write_text(json.dumps({
-        "flow": "iqies",
-        "answers": {"provider_type": "nursing_home", "facility_name": "Golden Oaks",
-                    "state": "CA", "ccn": "555123", "org_search_by": "ccn", "has_pso": "yes",
-                    "has_harp": True, "harp_user_id": "GOaks2026", "role_approved": False},
-        "done": ["about_facility", "browser", "pso_check", "eidm_check", "note_harp_user_id",
-                 "iqies_login", "request_role_category", "request_role_select",
-                 "add_organization_ccn", "submit_role_request", "role_status"],
-        "waiting": ["role_not_approved"]}))
+    path.write_text(
+        json.dumps(
+            {
+                "flow": "iqies",
+                "answers": {
+                    "provider_type": "nursing_home",
+                    "facility_name": "Golden Oaks",
+                    "state": "CA",
+                    "ccn": "555123",
+                    "org_search_by": "ccn",
+                    "has_pso": "yes",
+                    "has_harp": True,
+                    "harp_user_id": "GOaks2026",
+                    "role_approved": False,
+                },
+                "done": [
+                    "about_facility",
+                    "browser",
+                    "pso_check",
+                    "eidm_check",
+                    "note_harp_user_id",
+                    "iqies_login",
+                    "request_role_category",
+                    "request_role_select",
+                    "add_organization_ccn",
+                    "submit_role_request",
+                    "role_status",
+                ],
+                "waiting": ["role_not_approved"],
+            }
+        )
+    )
     result = run_wizard(home, "start", "--answers", str(path))
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
@@ -333,13 +428,28 @@ def test_a_refused_role_is_not_called_finished(home: Path, tmp_path: Path) -> No
 
 
 def test_a_harp_account_skips_every_sign_up_step_even_with_eidm() -> None:
-    from epoc_wizard.catalog import load_catalog
-    from epoc_wizard.engine import visible_steps
+    from epoc_wizard.core.engine import visible_steps
+    from epoc_wizard.flowspec.catalog import load_catalog
 
     flow = load_catalog().get("iqies")
-    answers = {**prefill({"provider_type": "nursing_home", "state": "CA", "need": "poc",
-                          "accounts": ["harp", "eidm", "pso"]}), "org_search_by": "ccn"}
+    answers = {
+        **prefill(
+            {
+                "provider_type": "nursing_home",
+                "state": "CA",
+                "need": "poc",
+                "accounts": ["harp", "eidm", "pso"],
+            }
+        ),
+        "org_search_by": "ccn",
+    }
     shown = {s.id for s in visible_steps(flow, answers)}
-    assert not shown & {"harp_register", "eidm_login", "identity_proofing", "two_factor",
-                        "eidm_second_login", "pso_missing"}
+    assert not shown & {
+        "harp_register",
+        "eidm_login",
+        "identity_proofing",
+        "two_factor",
+        "eidm_second_login",
+        "pso_missing",
+    }
     assert {"note_harp_user_id", "iqies_login", "submit_role_request"} <= shown

@@ -33,15 +33,22 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from epoc_wizard import catalog, flowcache, loader
-from epoc_wizard.catalog import bundled_dir, load_catalog
+from epoc_wizard.app.status import journey_rows, render_json, render_text
 from epoc_wizard.checks import CHECKS, CheckResult, run_check
 from epoc_wizard.errors import FlowError, StateError
-from epoc_wizard.statefile import journey_from, parse_document
-from epoc_wizard.status import journey_rows, render_json, render_text
+from epoc_wizard.flowspec import cache as flowcache
+from epoc_wizard.flowspec import catalog
+from epoc_wizard.flowspec import load as loader
+from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
+from epoc_wizard.state.document import journey_from, parse_document
 
-SETTINGS = settings(max_examples=250, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=250,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 RUNS: Counter[str] = Counter()
 NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 ALNUM = string.ascii_letters + string.digits
@@ -49,22 +56,31 @@ ALNUM = string.ascii_letters + string.digits
 # --- checks ----------------------------------------------------------------------------
 
 keys = st.text(ALNUM, min_size=32, max_size=32).filter(
-    lambda k: any(c.isdigit() for c in k) and any(c.isalpha() for c in k))
+    lambda k: any(c.isdigit() for c in k) and any(c.isalpha() for c in k)
+)
 texts = st.one_of(
     st.text(max_size=60),
     st.text(string.printable, max_size=40),
     st.from_regex(r"[0-9 .eE+\-]{1,12}", fullmatch=True),  # spreadsheet damage
-    st.builds(lambda k, a, b: a + k + b, keys, st.text(" \n\t\u200b-", max_size=3),
-              st.text(" \n\u00ad", max_size=3)),
+    st.builds(
+        lambda k, a, b: a + k + b,
+        keys,
+        st.text(" \n\t\u200b-", max_size=3),
+        st.text(" \n\u00ad", max_size=3),
+    ),
 )
-states = st.none() | st.sampled_from(["CA", "ny", "Texas", "XX", "", "Puerto Rico"]) | \
-    st.text(max_size=6)
+states = (
+    st.none()
+    | st.sampled_from(["CA", "ny", "Texas", "XX", "", "Puerto Rico"])
+    | st.text(max_size=6)
+)
 
 
 @SETTINGS
 @given(kind=st.sampled_from(sorted(CHECKS)), value=texts, state=states)
-def test_every_check_answers_any_text_with_a_result(kind: str, value: str,
-                                                    state: str | None) -> None:
+def test_every_check_answers_any_text_with_a_result(
+    kind: str, value: str, state: str | None
+) -> None:
     RUNS["checks: any text"] += 1
     result = run_check(kind, value, state=state)
     assert isinstance(result, CheckResult)
@@ -85,8 +101,10 @@ def test_no_check_repeats_an_activation_key(kind: str, key: str, around: str) ->
     result = run_check(kind, around + key + around, state="CA")
     assert key not in result.message
     assert key[:12] not in result.message
-    if kind in ("text", "cmsnet_user_id", "harp_user_id", "cac_or_navigator_id") and \
-            not around.strip():
+    if (
+        kind in ("text", "cmsnet_user_id", "harp_user_id", "cac_or_navigator_id")
+        and not around.strip()
+    ):
         # These answers are saved: a key pasted there is refused, not stored.
         assert not result.ok and "activation key" in result.message
 
@@ -95,11 +113,26 @@ def test_no_check_repeats_an_activation_key(kind: str, key: str, around: str) ->
 
 FLOW_FILES = sorted(p.name for p in bundled_dir().glob("*.yaml") if p.name != "contacts.yaml")
 ORIGINAL = {name: (bundled_dir() / name).read_bytes() for name in FLOW_FILES}
-PARSED = {name: yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-          for name, raw in ORIGINAL.items()}
+PARSED = {
+    name: yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for name, raw in ORIGINAL.items()
+}
 PROBLEM = re.compile(r"^(?P<file>[^\n]+\.yaml):(?P<line>[0-9]+): \S")
-WRONG = [None, 0, -1, 3.5, True, "", "x" * 5000, [], {}, [1, "two"], {"id": "x"},
-         "2026-13-45", "NOT AN ID!"]
+WRONG = [
+    None,
+    0,
+    -1,
+    3.5,
+    True,
+    "",
+    "x" * 5000,
+    [],
+    {},
+    [1, "two"],
+    {"id": "x"},
+    "2026-13-45",
+    "NOT AN ID!",
+]
 DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -122,25 +155,56 @@ def _at(data: Any, path: tuple[Any, ...]) -> Any:
 @st.composite
 def mutated_flow(draw: st.DrawFn) -> tuple[str, str, bytes]:
     name = draw(st.sampled_from(FLOW_FILES))
-    how = draw(st.sampled_from([
-        "wrong type", "unknown key", "delete key", "duplicate step", "reorder steps",
-        "huge string", "alias bomb", "python tag", "random bytes", "truncate"]))
+    how = draw(
+        st.sampled_from(
+            [
+                "wrong type",
+                "unknown key",
+                "delete key",
+                "duplicate step",
+                "reorder steps",
+                "huge string",
+                "alias bomb",
+                "python tag",
+                "random bytes",
+                "truncate",
+            ]
+        )
+    )
     raw = ORIGINAL[name]
     if how == "random bytes":
         at = draw(st.integers(0, len(raw)))
         junk = draw(st.binary(min_size=1, max_size=16))
-        return name, how, raw[:at] + junk + raw[at + draw(st.integers(0, 8)):]
+        return name, how, raw[:at] + junk + raw[at + draw(st.integers(0, 8)) :]
     if how == "truncate":
-        return name, how, raw[:draw(st.integers(0, len(raw) - 1))]
+        return name, how, raw[: draw(st.integers(0, len(raw) - 1))]
     if how == "alias bomb":
         width = draw(st.integers(2, 9))
-        bomb = "lol: &l0 [" + ", ".join(["lol"] * width) + "]\n" + "".join(
-            f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]\n" for i in range(1, 9))
-        return name, how, (bomb + raw.decode()).encode() if draw(st.booleans()) else \
-            raw + b"\nsteps_bomb: *l0\n" + bomb.encode()
+        bomb = (
+            "lol: &l0 ["
+            + ", ".join(["lol"] * width)
+            + "]\n"
+            + "".join(
+                f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]\n" for i in range(1, 9)
+            )
+        )
+        return (
+            name,
+            how,
+            (bomb + raw.decode()).encode()
+            if draw(st.booleans())
+            else raw + b"\nsteps_bomb: *l0\n" + bomb.encode(),
+        )
     if how == "python tag":
-        tag = draw(st.sampled_from(["!!python/object/apply:os.system ['true']",
-                                    "!!python/name:os.system", "!!binary aGVsbG8="]))
+        tag = draw(
+            st.sampled_from(
+                [
+                    "!!python/object/apply:os.system ['true']",
+                    "!!python/name:os.system",
+                    "!!binary aGVsbG8=",
+                ]
+            )
+        )
         return name, how, raw.replace(b"\ntitle: ", f"\ntitle: {tag} #".encode(), 1)
     data = copy.deepcopy(PARSED[name])
     paths = list(_nodes(data))
@@ -158,8 +222,10 @@ def mutated_flow(draw: st.DrawFn) -> tuple[str, str, bytes]:
             parent.pop(key)
     elif how == "duplicate step":
         steps = data["steps"]
-        steps.insert(draw(st.integers(0, len(steps))), copy.deepcopy(
-            steps[draw(st.integers(0, len(steps) - 1))]))
+        steps.insert(
+            draw(st.integers(0, len(steps))),
+            copy.deepcopy(steps[draw(st.integers(0, len(steps) - 1))]),
+        )
     elif how == "reorder steps":
         data["steps"] = draw(st.permutations(data["steps"]))
     elif how == "huge string":
@@ -184,8 +250,9 @@ def mutants(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @settings(SETTINGS, max_examples=200)
 @given(mutant=mutated_flow())
-def test_flow_loader_only_raises_flow_errors_with_lines(mutants: Path,
-                                                        mutant: tuple[str, str, bytes]) -> None:
+def test_flow_loader_only_raises_flow_errors_with_lines(
+    mutants: Path, mutant: tuple[str, str, bytes]
+) -> None:
     name, how, raw = mutant
     RUNS["flow mutations"] += 1
     RUNS[f"  {how}"] += 1
@@ -206,16 +273,22 @@ def test_flow_loader_only_raises_flow_errors_with_lines(mutants: Path,
             for problem in exc.problems:
                 m = PROBLEM.match(problem)
                 assert m, problem
-                assert m["file"] in (str(path), str(bundled_dir() / "contacts.yaml")) or \
-                    m["file"].startswith(str(bundled_dir())), problem
+                assert m["file"] in (str(path), str(bundled_dir() / "contacts.yaml")) or m[
+                    "file"
+                ].startswith(str(bundled_dir())), problem
                 assert int(m["line"]) >= 1
     path.unlink()
 
 
 def test_flow_files_cannot_run_code(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    flow = (bundled_dir() / "cmsnet.yaml").read_text().replace(
-        "\ntitle: ", f"\nextra: !!python/object/apply:os.system ['touch {marker}']\ntitle: ", 1)
+    flow = (
+        (bundled_dir() / "cmsnet.yaml")
+        .read_text()
+        .replace(
+            "\ntitle: ", f"\nextra: !!python/object/apply:os.system ['touch {marker}']\ntitle: ", 1
+        )
+    )
     path = tmp_path / "evil.yaml"
     path.write_text(flow)
     with pytest.raises(FlowError) as err:
@@ -227,27 +300,51 @@ def test_flow_files_cannot_run_code(tmp_path: Path) -> None:
 
 # --- state documents -----------------------------------------------------------------
 
-scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | \
-    st.text(max_size=12)
+scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+)
 json_values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.text(max_size=8), inner, max_size=4), max_leaves=12)
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 T = "2026-11-23T14:00:00+00:00"
-FIELDS = ["id", "flow", "flow_version", "facility", "label", "created", "updated", "finished",
-          "answers", "steps", "summary"]
+FIELDS = [
+    "id",
+    "flow",
+    "flow_version",
+    "facility",
+    "label",
+    "created",
+    "updated",
+    "finished",
+    "answers",
+    "steps",
+    "summary",
+]
 
 
 @st.composite
 def journey_like(draw: st.DrawFn, jid: str) -> Any:
     """A journey as the program writes it, then (mostly) damaged in one or two places."""
-    j: dict[str, Any] = {"id": jid, "flow": "cmsnet", "created": T, "updated": T,
-                         "answers": {"ccn": "056304", "facility_name": "Sunny"},
-                         "steps": {"about_facility": {"status": "done", "done_at": T},
-                                   "submit_request": {"status": "waiting", "wait": {
-                                       "wait_for": "e-mails", "since": T, "due": T,
-                                       "late": "Call."}}},
-                         "summary": {"flow_title": "CMSNet", "step_id": "submit_request",
-                                     "done": 1, "total": 5}, "facility": "056304"}
+    j: dict[str, Any] = {
+        "id": jid,
+        "flow": "cmsnet",
+        "created": T,
+        "updated": T,
+        "answers": {"ccn": "056304", "facility_name": "Sunny"},
+        "steps": {
+            "about_facility": {"status": "done", "done_at": T},
+            "submit_request": {
+                "status": "waiting",
+                "wait": {"wait_for": "e-mails", "since": T, "due": T, "late": "Call."},
+            },
+        },
+        "summary": {"flow_title": "CMSNet", "step_id": "submit_request", "done": 1, "total": 5},
+        "facility": "056304",
+    }
     for _ in range(draw(st.integers(0, 2))):
         field = draw(st.sampled_from(FIELDS))
         if draw(st.booleans()):
@@ -257,19 +354,33 @@ def journey_like(draw: st.DrawFn, jid: str) -> Any:
     return j
 
 
-structured = st.lists(st.sampled_from(["a", "b", "c"]), max_size=3, unique=True).flatmap(
-    lambda ids: st.tuples(*(journey_like(i) for i in ids))).map(
-    lambda js: json.dumps({"schema": 1, "journeys": {j.get("id", "?") if isinstance(
-        j.get("id"), str) else "x": j for j in js}}).encode())
+structured = (
+    st.lists(st.sampled_from(["a", "b", "c"]), max_size=3, unique=True)
+    .flatmap(lambda ids: st.tuples(*(journey_like(i) for i in ids)))
+    .map(
+        lambda js: json.dumps(
+            {
+                "schema": 1,
+                "journeys": {
+                    j.get("id", "?") if isinstance(j.get("id"), str) else "x": j for j in js
+                },
+            }
+        ).encode()
+    )
+)
 documents = st.one_of(
     st.binary(max_size=200),
     json_values.map(lambda v: json.dumps(v).encode()),
-    st.fixed_dictionaries({
-        "schema": st.just(1) | st.integers(-2, 3) | json_values,
-        "journeys": st.dictionaries(st.sampled_from(["a", "b"]), json_values, max_size=3)
-        | st.lists(json_values, max_size=3) | json_values,
-    }).map(lambda v: json.dumps(v).encode()),
-    structured, structured,
+    st.fixed_dictionaries(
+        {
+            "schema": st.just(1) | st.integers(-2, 3) | json_values,
+            "journeys": st.dictionaries(st.sampled_from(["a", "b"]), json_values, max_size=3)
+            | st.lists(json_values, max_size=3)
+            | json_values,
+        }
+    ).map(lambda v: json.dumps(v).encode()),
+    structured,
+    structured,
 )
 
 
@@ -301,8 +412,11 @@ def test_state_loader_only_raises_state_errors(raw: bytes) -> None:
 
 def test_zz_report_examples_run() -> None:
     """Not a check of the program: prints how many examples each test above ran."""
-    print("\nhypothesis examples run: " + ", ".join(f"{k.strip()}={v}"
-                                                      for k, v in RUNS.items()))
-    for name in ("checks: any text", "checks: activation keys", "flow mutations",
-                 "state documents"):
+    print("\nhypothesis examples run: " + ", ".join(f"{k.strip()}={v}" for k, v in RUNS.items()))
+    for name in (
+        "checks: any text",
+        "checks: activation keys",
+        "flow mutations",
+        "state documents",
+    ):
         assert RUNS[name] >= 200 or RUNS[name] == 0, (name, RUNS[name])  # 0: run alone

@@ -20,18 +20,30 @@ import atexit, json, sys
 out = sys.argv[1]
 atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
 sys.argv = ["epoc-wizard", *sys.argv[2:]]
-from epoc_wizard.entry import main
+from epoc_wizard.cli.entry import main
 main()
 """
 
-HEAVY = ("prompt_toolkit", "questionary", "yaml", "pydantic", "rich", "holidays",
-         "importlib.metadata")
+HEAVY = (
+    "prompt_toolkit",
+    "questionary",
+    "yaml",
+    "pydantic",
+    "rich",
+    "holidays",
+    "importlib.metadata",
+)
 
 
 def modules_for(home: Path, tmp_path: Path, *args: str) -> set[str]:
     out = tmp_path / "modules.json"
-    subprocess.run([sys.executable, "-c", PROBE, str(out), *args], env=wizard_env(home),
-                   capture_output=True, text=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *args],
+        env=wizard_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return set(json.loads(out.read_text()))
 
 
@@ -48,21 +60,30 @@ def state_with_journey(home: Path) -> Path:
     return home
 
 
-@pytest.mark.parametrize("args", [["status"], ["status", "--json"],
-                                  ["status", "--facility", "056304"], ["--version"]])
-def test_quick_commands_load_nothing_heavy(state_with_journey: Path, tmp_path: Path,
-                                           args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args", [["status"], ["status", "--json"], ["status", "--facility", "056304"], ["--version"]]
+)
+def test_quick_commands_load_nothing_heavy(
+    state_with_journey: Path, tmp_path: Path, args: list[str]
+) -> None:
     modules = modules_for(state_with_journey, tmp_path, *args)
-    assert "epoc_wizard.entry" in modules
-    for name in (*HEAVY, "typer", "epoc_wizard.cli"):
+    assert "epoc_wizard.cli.entry" in modules
+    for name in (*HEAVY, "typer", "epoc_wizard.cli.app"):
         assert not loaded(modules, name), f"{' '.join(args)} imported {name}"
 
 
 def test_help_loads_typer_but_nothing_of_the_wizard(home: Path, tmp_path: Path) -> None:
     modules = modules_for(home, tmp_path, "--help")
     assert loaded(modules, "typer")
-    for name in ("prompt_toolkit", "questionary", "yaml", "holidays", "epoc_wizard.catalog",
-                 "epoc_wizard.model", "epoc_wizard.ui"):
+    for name in (
+        "prompt_toolkit",
+        "questionary",
+        "yaml",
+        "holidays",
+        "epoc_wizard.flowspec.catalog",
+        "epoc_wizard.flowspec.model",
+        "epoc_wizard.ui",
+    ):
         assert not loaded(modules, name), f"--help imported {name}"
 
 
@@ -74,7 +95,7 @@ def test_start_and_resume_skip_typer(home: Path, tmp_path: Path) -> None:
     first = modules_for(home, tmp_path, "start", "--answers", str(partial))
     assert not loaded(first, "typer")
     resumed = modules_for(home, tmp_path, "resume", "--answers", str(data))
-    assert "epoc_wizard.session" in resumed  # it really ran the journey
+    assert "epoc_wizard.app.session" in resumed  # it really ran the journey
     for name in ("typer", "questionary", "prompt_toolkit", "holidays"):
         assert not loaded(resumed, name), f"resume imported {name}"
     cache = json.loads((home.parent / "cache" / "flows.json").read_text())

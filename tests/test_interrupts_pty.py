@@ -53,8 +53,13 @@ def done(step: str, title: str) -> Prompt:
 
 CMSNET = [
     q("about_facility", "What kind of provider is this for?", ENTER, "provider_type", "hospice"),
-    q("about_facility", "Facility name", "Sunny Acres Hospice" + ENTER, "facility_name",
-      "Sunny Acres Hospice"),
+    q(
+        "about_facility",
+        "Facility name",
+        "Sunny Acres Hospice" + ENTER,
+        "facility_name",
+        "Sunny Acres Hospice",
+    ),
     q("about_facility", "State (two letters", "CA" + ENTER, "state", "CA"),
     q("about_facility", "CCN (CMS Certification Number", "056304" + ENTER, "ccn", "056304"),
     q("about_facility", "ZIP Code of the facility", "95814" + ENTER, "zip", "95814"),
@@ -72,17 +77,32 @@ CMSNET = [
     done("first_login", "Log in to CMSNet for the first time"),
 ]
 IQIES = [
-    q("about_facility", "What kind of provider is this for?", DOWN + ENTER, "provider_type",
-      "nursing_home"),
+    q(
+        "about_facility",
+        "What kind of provider is this for?",
+        DOWN + ENTER,
+        "provider_type",
+        "nursing_home",
+    ),
     q("about_facility", "Facility name", "Sunny Acres" + ENTER, "facility_name", "Sunny Acres"),
     q("about_facility", "State (two letters", "CA" + ENTER, "state", "CA"),
     q("about_facility", "CCN (CMS Certification Number", "056304" + ENTER, "ccn", "056304"),
-    q("about_facility", "In iQIES, how do you want to search for your facility", ENTER,
-      "org_search_by", "ccn"),
+    q(
+        "about_facility",
+        "In iQIES, how do you want to search for your facility",
+        ENTER,
+        "org_search_by",
+        "ccn",
+    ),
     done("about_facility", "Have your facility's details ready"),
     done("browser", "Use the latest Chrome or Edge"),
-    q("pso_check", "Does your organization have at least one Provider Security Official", ENTER,
-      "has_pso", "yes"),
+    q(
+        "pso_check",
+        "Does your organization have at least one Provider Security Official",
+        ENTER,
+        "has_pso",
+        "yes",
+    ),
     done("pso_check", "Check that your organization has a Provi"),
     q("eidm_check", "Do you already have a HARP account", "n", "has_harp", False),
     q("eidm_check", "Do you already have an EIDM account", Y, "has_eidm", True),
@@ -97,8 +117,13 @@ IQIES = [
     done("request_role_select", "Choose the Provider ePOC Administrator"),
     done("add_organization_ccn", "Add your facility by its CCN"),
     done("submit_role_request", "Submit the role request"),
-    q("role_status", "Does the e-mail say your Provider ePOC Administrator", Y,
-      "role_approved", True),
+    q(
+        "role_status",
+        "Does the e-mail say your Provider ePOC Administrator",
+        Y,
+        "role_approved",
+        True,
+    ),
     done("role_status", "Read the approval e-mail"),
     done("resources", "Keep the guides and training at hand"),
 ]
@@ -111,8 +136,14 @@ def saved_before(table: list[Prompt], k: int) -> tuple[dict[str, Any], set[str]]
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:
-    child = pexpect.spawn(wizard_path(), list(args), env=wizard_env(home), encoding="utf-8",
-                          timeout=20, dimensions=(50, 110))
+    child = pexpect.spawn(
+        wizard_path(),
+        list(args),
+        env=wizard_env(home),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 110),
+    )
     child.delaybeforesend = 0  # every key is sent after its prompt is on the screen
     return child
 
@@ -134,8 +165,10 @@ def arrive(child: pexpect.spawn, p: Prompt, *, panel: bool = True) -> None:
 
 def stop(child: pexpect.spawn, key: str) -> int:
     child.send(key)
-    child.expect(r"Stopped\. Everything you answered is saved\. To continue, run: "
-                 r"epoc-wizard resume \S+")
+    child.expect(
+        r"Stopped\. Everything you answered is saved\. To continue, run: "
+        r"epoc-wizard resume \S+"
+    )
     child.expect(pexpect.EOF)
     code = child.wait()
     child.ptyproc.delayafterclose = 0
@@ -150,8 +183,9 @@ def journey(home: Path) -> dict[str, Any]:
     return result
 
 
-def run_half(name: str, home: Path, flow: str, table: list[Prompt], start: int,
-             end: int) -> list[str]:
+def run_half(
+    name: str, home: Path, flow: str, table: list[Prompt], start: int, end: int
+) -> list[str]:
     """Interrupt prompts ``start``..``end``-1; what was checked, one line per prompt."""
     log = []
     if start == 0:
@@ -159,8 +193,15 @@ def run_half(name: str, home: Path, flow: str, table: list[Prompt], start: int,
     else:  # the state at prompt ``start``, written by an answers file
         answers, steps = saved_before(table, start)
         path = home.parent / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({"flow": flow, "answers": answers,
-                                        "done": [p.step for p in table[:start] if p.menu]}))
+        path.write_text(
+            yaml.safe_dump(
+                {
+                    "flow": flow,
+                    "answers": answers,
+                    "done": [p.step for p in table[:start] if p.menu],
+                }
+            )
+        )
         result = run_wizard(home, "start", flow, "--answers", str(path))
         assert result.returncode == 0, result.stderr
         child = spawn(home, "resume")
@@ -192,15 +233,21 @@ def run_half(name: str, home: Path, flow: str, table: list[Prompt], start: int,
 
 def test_ctrl_c_and_ctrl_d_at_every_prompt(tmp_path: Path) -> None:
     halves = [  # two at a time, the longest first
-        ("iqies-1", "iqies", IQIES, 0, 12), ("iqies-2", "iqies", IQIES, 12, len(IQIES)),
-        ("cmsnet-1", "cmsnet", CMSNET, 0, 9), ("cmsnet-2", "cmsnet", CMSNET, 9, len(CMSNET)),
+        ("iqies-1", "iqies", IQIES, 0, 12),
+        ("iqies-2", "iqies", IQIES, 12, len(IQIES)),
+        ("cmsnet-1", "cmsnet", CMSNET, 0, 9),
+        ("cmsnet-2", "cmsnet", CMSNET, 9, len(CMSNET)),
     ]
     for name, *_ in halves:
         (tmp_path / name).mkdir()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(run_half, name, tmp_path / name / "state", flow, table, a, b)
-                   for name, flow, table, a, b in halves]
+        futures = [
+            pool.submit(run_half, name, tmp_path / name / "state", flow, table, a, b)
+            for name, flow, table, a, b in halves
+        ]
         logs = [line for f in futures for line in f.result()]
     assert len(logs) == len(CMSNET) + len(IQIES) == 42
-    print(f"\n{len(logs)} prompts, each interrupted with Ctrl-C and with Ctrl-D "
-          f"({2 * len(logs)} interruptions, each resumed at the same prompt)")
+    print(
+        f"\n{len(logs)} prompts, each interrupted with Ctrl-C and with Ctrl-D "
+        f"({2 * len(logs)} interruptions, each resumed at the same prompt)"
+    )

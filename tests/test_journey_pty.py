@@ -49,8 +49,12 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
 
     child = spawn(home, "resume")
     child.expect("Go to the CMSNet Information page")
-    for title in ("CMSNet Information", "Print the Hospice CMSNet", "Enter the CCN, state",
-                  "Complete the Access Request Form"):
+    for title in (
+        "CMSNet Information",
+        "Print the Hospice CMSNet",
+        "Enter the CCN, state",
+        "Complete the Access Request Form",
+    ):
         child.expect(title)
         child.expect("What next")
         pick(child, 0)
@@ -85,8 +89,7 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
 
     done = json.loads(run_wizard(home, "status", "--json").stdout)
     assert done["journeys"][0]["finished"]
-    assert done["totals"] == {"facilities": 1, "journeys": 1, "done": 1, "waiting": 0,
-                              "overdue": 0}
+    assert done["totals"] == {"facilities": 1, "journeys": 1, "done": 1, "waiting": 0, "overdue": 0}
     saved = json.loads((home / "state.json").read_text())
     assert saved["journeys"]["cmsnet"]["answers"]["cmsnet_user_id"] == "SACRES01"
 
@@ -128,8 +131,9 @@ def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
 
 def test_an_edit_from_another_window_is_not_saved_over(home: Path) -> None:
     child = start_hospice_056304(home, "Sunny Acres")
-    edit = run_wizard(home, "edit", "cmsnet-056304", "facility_name", "--value",
-                      "Sunny Acres Hospice")
+    edit = run_wizard(
+        home, "edit", "cmsnet-056304", "facility_name", "--value", "Sunny Acres Hospice"
+    )
     assert edit.returncode == 0, edit.stderr
     child.send("CA" + ENTER)
     child.expect(r"changed in another window")

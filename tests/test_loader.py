@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from epoc_wizard.catalog import bundled_dir, check_files, load_catalog
 from epoc_wizard.errors import FlowError
-from epoc_wizard.loader import parse_yaml, validate
-from epoc_wizard.model import FlowFile
+from epoc_wizard.flowspec.catalog import bundled_dir, check_files, load_catalog
+from epoc_wizard.flowspec.load import parse_yaml, validate
+from epoc_wizard.flowspec.model import FlowFile
 
 GOOD = """\
 id: demo
@@ -57,8 +57,10 @@ def test_bundled_flows_load_and_pass_check() -> None:
 def test_unknown_key_names_line(tmp_path: Path) -> None:
     text = GOOD.replace("    do: Do the first thing.", "    do: Do the first thing.\n    tilte: x")
     (msg,) = problems(tmp_path, text)
-    assert msg.endswith("demo.yaml:10: steps[0].tilte: unknown key 'tilte'; check its "
-                        "spelling against 'epoc-wizard flows schema'")
+    assert msg.endswith(
+        "demo.yaml:10: steps[0].tilte: unknown key 'tilte'; check its "
+        "spelling against 'epoc-wizard flows schema'"
+    )
 
 
 def test_wrong_kind_names_line_and_expected(tmp_path: Path) -> None:
@@ -78,11 +80,15 @@ def test_duplicate_step_id(tmp_path: Path) -> None:
 
 
 def test_condition_on_later_question(tmp_path: Path) -> None:
-    text = GOOD.replace("    title: First step\n",
-                        "    title: First step\n    when: {answer: has_id, is: true}\n")
+    text = GOOD.replace(
+        "    title: First step\n", "    title: First step\n    when: {answer: has_id, is: true}\n"
+    )
     msgs = problems(tmp_path, text)
-    assert any("demo.yaml:9: the condition reads answer 'has_id', which is not asked in an "
-               "earlier step" in m for m in msgs)
+    assert any(
+        "demo.yaml:9: the condition reads answer 'has_id', which is not asked in an "
+        "earlier step" in m
+        for m in msgs
+    )
 
 
 def test_condition_value_outside_options(tmp_path: Path) -> None:
@@ -96,8 +102,10 @@ def test_unknown_contact(tmp_path: Path) -> None:
 
 
 def test_unreachable_step(tmp_path: Path) -> None:
-    text = GOOD.replace("when: {answer: has_id, is: false}",
-                        "when: {all: [{answer: has_id, is: false}, {answer: has_id, is: true}]}")
+    text = GOOD.replace(
+        "when: {answer: has_id, is: false}",
+        "when: {all: [{answer: has_id, is: false}, {answer: has_id, is: true}]}",
+    )
     (msg,) = problems(tmp_path, text)
     assert "demo.yaml:15: step 'second' can never be shown" in msg
 
@@ -113,19 +121,21 @@ def test_placeholder_must_be_an_earlier_answer(tmp_path: Path) -> None:
 
 
 def test_secret_never_in_conditions(tmp_path: Path) -> None:
-    text = GOOD.replace("kind: confirm", "kind: secret").replace(
-        "is: false}", "answered: true}")
+    text = GOOD.replace("kind: confirm", "kind: secret").replace("is: false}", "answered: true}")
     (msg,) = problems(tmp_path, text)
     assert "a secret that is never kept" in msg
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", "demo.yaml:1: the file is empty"),
-    ("id: [unclosed\n", "demo.yaml:2: this is not valid YAML"),
-    ("- just\n- a list\n", "demo.yaml:1: expected a mapping of keys"),
-    ("a: &x [1]\nb: *x\n", "demo.yaml:1: YAML anchors and aliases (& and *) are not allowed"),
-    ("!!python/object:os.system {}\n", "demo.yaml:1: this is not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "demo.yaml:1: the file is empty"),
+        ("id: [unclosed\n", "demo.yaml:2: this is not valid YAML"),
+        ("- just\n- a list\n", "demo.yaml:1: expected a mapping of keys"),
+        ("a: &x [1]\nb: *x\n", "demo.yaml:1: YAML anchors and aliases (& and *) are not allowed"),
+        ("!!python/object:os.system {}\n", "demo.yaml:1: this is not valid YAML"),
+    ],
+)
 def test_unsafe_or_broken_yaml(text: str, expected: str) -> None:
     with pytest.raises(FlowError) as err:
         validate(parse_yaml(text, "demo.yaml"), FlowFile)
@@ -135,7 +145,8 @@ def test_unsafe_or_broken_yaml(text: str, expected: str) -> None:
 def test_alias_bomb_is_refused_quickly() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     with pytest.raises(FlowError, match="anchors and aliases"):
         parse_yaml(bomb, "bomb.yaml")
 

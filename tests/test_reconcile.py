@@ -19,16 +19,22 @@ from typing import Any
 import pytest
 import yaml
 
-from epoc_wizard.catalog import bundled_dir, load_catalog
-from epoc_wizard.journey import Journey, StepRecord
-from epoc_wizard.reconcile import reconcile
-from epoc_wizard.store import Store
+from epoc_wizard.core.journey import Journey, StepRecord
+from epoc_wizard.core.reconcile import reconcile
+from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
+from epoc_wizard.state.store import Store
 
 from conftest import run_wizard
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
-ANSWERS = {"provider_type": "hospice", "facility_name": "Sunny Acres Hospice", "state": "CA",
-           "ccn": "056304", "zip": "95814", "existing_ids": "0"}
+ANSWERS = {
+    "provider_type": "hospice",
+    "facility_name": "Sunny Acres Hospice",
+    "state": "CA",
+    "ccn": "056304",
+    "zip": "95814",
+    "existing_ids": "0",
+}
 DONE = ["about_facility", "open_qtso", "cmsnet_information", "hospice_instructions"]
 
 
@@ -55,13 +61,21 @@ def newer_cmsnet(folder: Path) -> int:
 
 
 def old_journey(version: int) -> Journey:
-    return Journey(id="cmsnet-056304", flow="cmsnet", flow_version=version, facility="056304",
-                   created=T0, updated=T0, answers=dict(ANSWERS),
-                   steps={s: StepRecord(status="done", done_at=T0) for s in DONE})
+    return Journey(
+        id="cmsnet-056304",
+        flow="cmsnet",
+        flow_version=version,
+        facility="056304",
+        created=T0,
+        updated=T0,
+        answers=dict(ANSWERS),
+        steps={s: StepRecord(status="done", done_at=T0) for s in DONE},
+    )
 
 
 def test_reconcile_keeps_what_still_applies_and_says_what_changed(
-        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     version = newer_cmsnet(tmp_path / "flows")
     monkeypatch.setenv("EPOC_WIZARD_FLOWS", str(tmp_path / "flows"))
     flow = load_catalog().get("cmsnet")
@@ -70,18 +84,21 @@ def test_reconcile_keeps_what_still_applies_and_says_what_changed(
     assert fitted.flow_version == version
     assert fitted.answers == {k: v for k, v in ANSWERS.items() if k != "existing_ids"}
     assert {k: r.status for k, r in fitted.steps.items()} == {
-        "about_facility": "pending", "hospice_instructions": "done"}
+        "about_facility": "pending",
+        "hospice_instructions": "done",
+    }
     assert sentence.count(".") == 1 and sentence.endswith(".")  # one sentence
-    for part in (f"'CMSNet user ID' changed from version {version - 1} to {version}",
-                 "your 1 done step and 5 answers that still apply are kept",
-                 "2 steps you had recorded ('cmsnet_information', 'open_qtso') are no longer",
-                 "a step that was only renamed cannot be recognised and shows again as not done",
-                 "1 answer to questions no longer asked, or no longer offered, "
-                 "('existing_ids') was dropped",
-                 "'Have your facility's details ready' has a question you have not answered "
-                 "yet, so it is opened again",
-                 "'Check your web browser', 'Open the QTSO website' are new (or renamed) and "
-                 "come before where you were, so they are shown first"):
+    for part in (
+        f"'CMSNet user ID' changed from version {version - 1} to {version}",
+        "your 1 done step and 5 answers that still apply are kept",
+        "2 steps you had recorded ('cmsnet_information', 'open_qtso') are no longer",
+        "a step that was only renamed cannot be recognised and shows again as not done",
+        "1 answer to questions no longer asked, or no longer offered, ('existing_ids') was dropped",
+        "'Have your facility's details ready' has a question you have not answered "
+        "yet, so it is opened again",
+        "'Check your web browser', 'Open the QTSO website' are new (or renamed) and "
+        "come before where you were, so they are shown first",
+    ):
         assert part in sentence, (part, sentence)
     # Fitting again changes nothing and says nothing.
     assert reconcile(flow, fitted) == (fitted, "")
@@ -98,11 +115,17 @@ def test_resume_after_the_flow_changed_through_the_cli(home: Path, tmp_path: Pat
     store.save(old_journey(1))
     version = newer_cmsnet(tmp_path / "flows")
     answers = tmp_path / "answers.yaml"
-    answers.write_text(yaml.safe_dump({"answers": {"existing_ids": "1", "npi": "1234567893"},
-                                       "done": ["about_facility", "check_browser",
-                                                "open_qtso_site"]}))
-    result = run_wizard(home, "resume", "--answers", str(answers),
-                        EPOC_WIZARD_FLOWS=str(tmp_path / "flows"))
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                "answers": {"existing_ids": "1", "npi": "1234567893"},
+                "done": ["about_facility", "check_browser", "open_qtso_site"],
+            }
+        )
+    )
+    result = run_wizard(
+        home, "resume", "--answers", str(answers), EPOC_WIZARD_FLOWS=str(tmp_path / "flows")
+    )
     assert result.returncode == 0, result.stderr
     text = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.stdout).split())
     assert "This path was updated since you last worked on it" in text
@@ -117,18 +140,20 @@ def test_resume_after_the_flow_changed_through_the_cli(home: Path, tmp_path: Pat
 
 
 def test_start_continuing_an_old_journey_reconciles_too(
-        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from epoc_wizard.entry import main
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from epoc_wizard.cli.entry import main
 
     Store().save(old_journey(1))
     newer_cmsnet(tmp_path / "flows")
     monkeypatch.setenv("EPOC_WIZARD_FLOWS", str(tmp_path / "flows"))
     answers = tmp_path / "answers.yaml"
-    answers.write_text(yaml.safe_dump({"answers": {**ANSWERS, "existing_ids": "1",
-                                                   "npi": "1234567893"}, "done": []}))
-    monkeypatch.setattr(sys, "argv", ["epoc-wizard", "start", "cmsnet", "--answers",
-                                      str(answers)])
+    answers.write_text(
+        yaml.safe_dump(
+            {"answers": {**ANSWERS, "existing_ids": "1", "npi": "1234567893"}, "done": []}
+        )
+    )
+    monkeypatch.setattr(sys, "argv", ["epoc-wizard", "start", "cmsnet", "--answers", str(answers)])
     code: Any = 0
     try:
         main()

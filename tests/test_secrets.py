@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 import yaml
 
-from epoc_wizard import engine
-from epoc_wizard.catalog import load_catalog
-from epoc_wizard.model import Flow, Question, Step
+from epoc_wizard.core import engine
+from epoc_wizard.flowspec import conditions
+from epoc_wizard.flowspec.catalog import load_catalog
+from epoc_wizard.flowspec.model import Flow, Question, Step
 
 from conftest import run_main, run_wizard
 from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
@@ -39,11 +40,21 @@ REFUSAL = "and the wizard never stores passwords or Social Security numbers"
 
 #: A value that passes each kind's check (the facility is in California: CCN 05xxxx).
 VALUES: dict[str, Any] = {
-    "text": "Sunny Acres", "ccn": "056304", "ptan": "ABC123", "state": "CA", "zip": "95814",
-    "email": "admin@sunnyacres.example.org", "phone": "916-555-0134",
-    "epoc_user_id": "MDS1234567", "facility_id": "FAC-1001", "cac_or_navigator_id": "NAV-42",
-    "cmsnet_user_id": "SACRES01", "harp_user_id": "sacres01", "date": "07/14/2025",
-    "secret": SECRET, "activation_key": KEY,
+    "text": "Sunny Acres",
+    "ccn": "056304",
+    "ptan": "ABC123",
+    "state": "CA",
+    "zip": "95814",
+    "email": "admin@sunnyacres.example.org",
+    "phone": "916-555-0134",
+    "epoc_user_id": "MDS1234567",
+    "facility_id": "FAC-1001",
+    "cac_or_navigator_id": "NAV-42",
+    "cmsnet_user_id": "SACRES01",
+    "harp_user_id": "sacres01",
+    "date": "07/14/2025",
+    "secret": SECRET,
+    "activation_key": KEY,
 }
 OWN_FLOW = """
 id: secret-test
@@ -85,7 +96,7 @@ def answers_reaching(flow: Flow, step: Step, target: Question) -> dict[str, Any]
         answers = {**base, **dict(zip(named, combo, strict=True))}
         if flow.retired and answers.get("provider_type") in flow.retired.for_:
             continue
-        if engine.holds(step.when, answers) and engine.holds(target.when, answers):
+        if conditions.holds(step.when, answers) and conditions.holds(target.when, answers):
             return answers
     raise AssertionError(f"no answers reach {flow.id}:{target.id}")
 
@@ -108,9 +119,9 @@ def search(root: Path, skip: Path, texts: list[str]) -> tuple[dict[str, int], in
     return found, files
 
 
-def test_secrets_are_never_written_anywhere(home: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_secrets_are_never_written_anywhere(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     inputs = tmp_path / "inputs"  # what we typed: the only place the sentinel may be
     own = tmp_path / "own-flows"
     for d in (inputs, own):
@@ -121,37 +132,67 @@ def test_secrets_are_never_written_anywhere(home: Path, tmp_path: Path,
     outputs: list[str] = []
 
     # 1. Every secret question of every flow, through --answers.
-    secret_questions = [(f, s, q) for f in load_catalog().flows.values() for s in f.steps
-                        for q in s.questions if q.secret]
+    secret_questions = [
+        (f, s, q)
+        for f in load_catalog().flows.values()
+        for s in f.steps
+        for q in s.questions
+        if q.secret
+    ]
     kinds = {q.kind for _, _, q in secret_questions}
     assert kinds == {"secret", "activation_key"}
-    assert any(f.id == "legacy-epoc" and q.kind == "activation_key"
-               for f, _, q in secret_questions)
+    assert any(f.id == "legacy-epoc" and q.kind == "activation_key" for f, _, q in secret_questions)
     for i, (flow, step, q) in enumerate(secret_questions):
         answers_file = inputs / f"secret-{i}.yaml"
-        answers_file.write_text(yaml.safe_dump({
-            "flow": flow.id, "answers": answers_reaching(flow, step, q), "done": "all"}))
-        result = run_wizard(home, "start", flow.id, "--facility", f"05{6300 + i}",
-                            "--answers", str(answers_file), **flows_env)
+        answers_file.write_text(
+            yaml.safe_dump(
+                {"flow": flow.id, "answers": answers_reaching(flow, step, q), "done": "all"}
+            )
+        )
+        result = run_wizard(
+            home,
+            "start",
+            flow.id,
+            "--facility",
+            f"05{6300 + i}",
+            "--answers",
+            str(answers_file),
+            **flows_env,
+        )
         outputs += [result.stdout, result.stderr]
         assert result.returncode == 0, result.stderr
         assert "Checked. (This value is not saved anywhere.)" in result.stdout
     # A key that fails its check is refused without being repeated.
     short = inputs / "short-key.yaml"
     flow, step, q = next(x for x in secret_questions if x[2].kind == "activation_key")
-    short.write_text(yaml.safe_dump({"flow": flow.id, "done": "all", "answers": {
-        **answers_reaching(flow, step, q), q.id: KEY[:-1]}}))
+    short.write_text(
+        yaml.safe_dump(
+            {
+                "flow": flow.id,
+                "done": "all",
+                "answers": {**answers_reaching(flow, step, q), q.id: KEY[:-1]},
+            }
+        )
+    )
     # (This and the next runs are in-process: the same code as the installed command.)
-    code, out, err = cli(monkeypatch, capsys, "start", flow.id, "--facility", "056399",
-                         "--answers", str(short))
+    code, out, err = cli(
+        monkeypatch, capsys, "start", flow.id, "--facility", "056399", "--answers", str(short)
+    )
     outputs += [out, err]
     assert code == 1 and "must have 32 characters, but 31 were found" in err
 
     # 2. SSN- and password-like free text, through --answers: refused, with the reason.
     for bad in (SSN, PASSWORD):
         path = inputs / f"bad-{len(bad)}.yaml"
-        path.write_text(yaml.safe_dump({"flow": "cmsnet", "done": "all", "answers": {
-            "provider_type": "hospice", "facility_name": bad}}))
+        path.write_text(
+            yaml.safe_dump(
+                {
+                    "flow": "cmsnet",
+                    "done": "all",
+                    "answers": {"provider_type": "hospice", "facility_name": bad},
+                }
+            )
+        )
         code, out, err = cli(monkeypatch, capsys, "start", "cmsnet", "--answers", str(path))
         outputs += [out, err]
         assert code == 1
@@ -178,8 +219,9 @@ def test_secrets_are_never_written_anywhere(home: Path, tmp_path: Path,
     answers = answers_reaching(flow, step, q)
     shown = [s.id for s in engine.visible_steps(flow, answers)]
     prep = inputs / "up-to-key.yaml"
-    prep.write_text(yaml.safe_dump({"flow": flow.id, "answers": answers,
-                                    "done": shown[:shown.index(step.id)]}))
+    prep.write_text(
+        yaml.safe_dump({"flow": flow.id, "answers": answers, "done": shown[: shown.index(step.id)]})
+    )
     result = run_wizard(home, "start", flow.id, "--facility", "056377", "--answers", str(prep))
     outputs += [result.stdout, result.stderr]
     assert result.returncode == 0 and "To continue, run: epoc-wizard resume" in result.stdout
@@ -206,8 +248,16 @@ def test_secrets_are_never_written_anywhere(home: Path, tmp_path: Path,
     records.mkdir()
     for jid in _journeys(home):
         for fmt in ("md", "html"):
-            code, out, err = cli(monkeypatch, capsys, "export", jid, "--format", fmt,
-                                 "--output", str(records / f"{jid}.{fmt}"))
+            code, out, err = cli(
+                monkeypatch,
+                capsys,
+                "export",
+                jid,
+                "--format",
+                fmt,
+                "--output",
+                str(records / f"{jid}.{fmt}"),
+            )
             outputs += [out, err]
             assert code == 0, err
         code, out, err = cli(monkeypatch, capsys, "email", jid)
@@ -219,8 +269,11 @@ def test_secrets_are_never_written_anywhere(home: Path, tmp_path: Path,
     print(f"\nsentinel search: {files} files and {len(outputs)} outputs, found {found}")
     assert found == {}, found
     for bad in (SSN, PASSWORD):  # refused free text was not saved either
-        assert not any(bad.encode() in p.read_bytes() for p in tmp_path.rglob("*")
-                       if p.is_file() and inputs not in p.parents)
+        assert not any(
+            bad.encode() in p.read_bytes()
+            for p in tmp_path.rglob("*")
+            if p.is_file() and inputs not in p.parents
+        )
 
     # 5. The state is private.
     assert stat.S_IMODE(home.stat().st_mode) == 0o700

@@ -12,25 +12,25 @@ from pathlib import Path
 
 import pytest
 
+from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import StateError
-from epoc_wizard.journey import Journey
-from epoc_wizard.statefile import BACKUP_FILE, STATE_FILE, read_document, state_dir
-from epoc_wizard.store import Store
+from epoc_wizard.state.document import BACKUP_FILE, STATE_FILE, read_document, state_dir
+from epoc_wizard.state.store import Store
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 
 
 def journey(jid: str = "cmsnet-056304", **extra: object) -> Journey:
-    return Journey(id=jid, flow="cmsnet", facility="056304", created=T0, updated=T0,
-                   **extra)  # type: ignore[arg-type]
+    return Journey(id=jid, flow="cmsnet", facility="056304", created=T0, updated=T0, **extra)  # type: ignore[arg-type]
 
 
 def test_state_dir_honours_env(home: Path) -> None:
     assert state_dir() == home
 
 
-def test_state_dir_defaults_under_user_state(monkeypatch: pytest.MonkeyPatch,
-                                             tmp_path: Path) -> None:
+def test_state_dir_defaults_under_user_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("EPOC_WIZARD_HOME", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
     assert state_dir() == tmp_path / "xdg" / "epoc-wizard"
@@ -61,14 +61,16 @@ def test_missing_file_is_empty(home: Path) -> None:
     assert read_document(home) == {"schema": 1, "journeys": {}}
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"{not json", "is damaged: it is not valid JSON"),
-    (b"[1, 2]", "is not an epoc-wizard state file"),
-    (b'{"schema": 1, "journeys": [1]}', "its journeys are not in the expected form"),
-    (b'{"schema": 99, "journeys": {}}', "written by a newer epoc-wizard (schema 99"),
-])
-def test_damaged_file_is_explained_and_untouched(home: Path, content: bytes,
-                                                 expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{not json", "is damaged: it is not valid JSON"),
+        (b"[1, 2]", "is not an epoc-wizard state file"),
+        (b'{"schema": 1, "journeys": [1]}', "its journeys are not in the expected form"),
+        (b'{"schema": 99, "journeys": {}}', "written by a newer epoc-wizard (schema 99"),
+    ],
+)
+def test_damaged_file_is_explained_and_untouched(home: Path, content: bytes, expected: str) -> None:
     home.mkdir()
     (home / STATE_FILE).write_bytes(content)
     with pytest.raises(StateError, match=re.escape(expected)) as err:
@@ -84,8 +86,7 @@ def test_old_schema_migrates(home: Path) -> None:
     assert Store().load("cmsnet-056304").facility == "056304"
 
 
-def test_lock_timeout_says_another_session(home: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lock_timeout_says_another_session(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import fcntl
 
     monkeypatch.setenv("EPOC_WIZARD_LOCK_TIMEOUT", "0.2")
@@ -101,13 +102,17 @@ def test_lock_timeout_says_another_session(home: Path,
     assert set(store.journeys()) == {"cmsnet-056304"}
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    (errno.ENOSPC, "the disk is full"),
-    (errno.EROFS, "the folder is not writable"),
-    (errno.EACCES, "the folder is not writable"),
-])
-def test_write_failures_leave_last_save(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                        code: int, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "the folder is not writable"),
+        (errno.EACCES, "the folder is not writable"),
+    ],
+)
+def test_write_failures_leave_last_save(
+    home: Path, monkeypatch: pytest.MonkeyPatch, code: int, expected: str
+) -> None:
     store = Store()
     store.save(journey("a"))
     before = (home / STATE_FILE).read_bytes()
@@ -115,7 +120,7 @@ def test_write_failures_leave_last_save(home: Path, monkeypatch: pytest.MonkeyPa
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr("epoc_wizard.store.os.fsync", fail)
+    monkeypatch.setattr("epoc_wizard.state.store.os.fsync", fail)
     with pytest.raises(StateError, match=expected) as err:
         store.save(journey("b"))
     assert "last saved progress is unchanged" in err.value.message
@@ -155,8 +160,9 @@ def test_a_journey_only_read_is_checked_too(home: Path) -> None:
     window = Store()
     held = window.load("cmsnet-056304")
     Store().save(journey(answers={"facility_name": "Oak Hills"}))
-    with pytest.raises(StateError, match="To carry on from what was saved, run: "
-                                         "epoc-wizard resume cmsnet-056304"):
+    with pytest.raises(
+        StateError, match="To carry on from what was saved, run: epoc-wizard resume cmsnet-056304"
+    ):
         window.save(held.model_copy(update={"answers": {"facility_name": "Elm"}}))
     assert Store().load("cmsnet-056304").answers["facility_name"] == "Oak Hills"
 

@@ -1,5 +1,5 @@
 """Allows ``python -m epoc_wizard``."""
 
-from epoc_wizard.entry import main
+from epoc_wizard.cli.entry import main
 
 main()

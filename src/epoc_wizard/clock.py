@@ -21,6 +21,8 @@ def now() -> dt.datetime:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise UsageError(f"EPOC_WIZARD_NOW={fixed!r} is not a time with an offset; use a "
-                         "form like 2026-11-23T09:00:00-05:00, or unset it.")
+        raise UsageError(
+            f"EPOC_WIZARD_NOW={fixed!r} is not a time with an offset; use a "
+            "form like 2026-11-23T09:00:00-05:00, or unset it."
+        )
     return value

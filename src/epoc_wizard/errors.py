@@ -1,29 +1,53 @@
-"""The error types a person may see.
+"""The error types a person may see, and the exit codes they end in.
 
-Every failure that reaches the command line is one of these, carrying a sentence
-that says what went wrong and what to do. The command layer prints the sentence
-and exits with the code; nothing else ever reaches the terminal as a traceback.
+Every failure that reaches the command line is one of these. Each carries its problem
+and, where there is one, its remedy as separate fields, so a caller that needs only
+the problem (``doctor`` listing what is wrong, ``doctor --repair`` saying what it
+undid) takes the field instead of cutting a sentence apart. They become one sentence
+only at the edge (``message``, printed by ``cli/guard.py``).
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Every exit code the program uses (listed in the README)."""
+
+    OK = 0
+    #: A problem explained in words: a refused value, a damaged state file, a failed check.
+    ERROR = 1
+    #: The command line itself is wrong (an unknown option, a bad --facility), as in other CLIs.
+    USAGE = 2
+    #: Something unexpected inside the program; progress is safe (BSD's EX_SOFTWARE).
+    INTERNAL = 70
+    #: Stopped with Ctrl-C or Ctrl-D (128 + SIGINT, as shells report it).
+    INTERRUPTED = 130
+
 
 class WizardError(Exception):
-    """A problem explained in plain words, with the exit code to use."""
+    """A problem explained in plain words, with what to do and the exit code to use."""
 
-    exit_code = 1
+    exit_code: int = ExitStatus.ERROR
 
-    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, problem: str, remedy: str = "", *, exit_code: int | None = None) -> None:
+        self.problem = problem
+        self.remedy = remedy
+        super().__init__(self.message)
         if exit_code is not None:
             self.exit_code = exit_code
+
+    @property
+    def message(self) -> str:
+        """The whole sentence a person reads: the problem, then what to do."""
+        return f"{self.problem} {self.remedy}" if self.remedy else self.problem
 
 
 class UsageError(WizardError):
     """The command was called with words it cannot use (exit code 2, like other CLIs)."""
 
-    exit_code = 2
+    exit_code = ExitStatus.USAGE
 
 
 class FlowError(WizardError):
@@ -35,7 +59,7 @@ class FlowError(WizardError):
 
 
 class StateError(WizardError):
-    """The state file cannot be read or written; the message says how to recover."""
+    """The state file cannot be read or written; ``remedy`` says how to recover."""
 
 
 class JourneyChanged(StateError):

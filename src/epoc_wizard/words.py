@@ -17,3 +17,9 @@ def shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "(none)"
     return str(value) if value not in (None, "") else "(none)"
+
+
+def late_advice(late: str | None, contact: str | None, phone: str | None) -> str:
+    """What to do about an overdue wait: the flow's advice, then who to call."""
+    who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
+    return f"{(late or '').strip()}{who}".strip()

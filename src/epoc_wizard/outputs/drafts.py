@@ -18,9 +18,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
-from epoc_wizard.engine import PLACEHOLDER, fill_in, visible_steps
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import Flow, Step
+from epoc_wizard.core.engine import visible_steps
+from epoc_wizard.core.journey import Journey
+from epoc_wizard.flowspec.conditions import PLACEHOLDER, fill_in
+from epoc_wizard.flowspec.model import Flow, Step
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,7 @@ class Draft:
         return bytes(msg)
 
     def mailto(self) -> str:
-        return (f"mailto:{self.to}?subject={quote(self.subject)}"
-                f"&body={quote(self.body)}")
+        return f"mailto:{self.to}?subject={quote(self.subject)}&body={quote(self.body)}"
 
 
 def _fill(text: str, flow: Flow, journey: Journey, missing: list[str]) -> str:
@@ -58,6 +58,7 @@ def _fill(text: str, flow: Flow, journey: Journey, missing: list[str]) -> str:
         if label not in missing:
             missing.append(label)
         return f"[{label}: please fill in]"
+
     return PLACEHOLDER.sub(blank, text)
 
 
@@ -70,9 +71,17 @@ def draft_for(flow: Flow, journey: Journey, step: Step) -> Draft | None:
     missing: list[str] = []
     subject = _fill(step.email.subject, flow, journey, missing)
     body = _fill(step.email.body.strip(), flow, journey, missing) + "\n"
-    return Draft(id=step.email.id, step_id=step.id, step_title=step.title, to=contact.email,
-                 to_name=contact.name, subject=subject, body=body, why=step.email.why,
-                 missing=tuple(missing))
+    return Draft(
+        id=step.email.id,
+        step_id=step.id,
+        step_title=step.title,
+        to=contact.email,
+        to_name=contact.name,
+        subject=subject,
+        body=body,
+        why=step.email.why,
+        missing=tuple(missing),
+    )
 
 
 def drafts_for(flow: Flow, journey: Journey) -> list[Draft]:

@@ -13,11 +13,11 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 
+from epoc_wizard.core.engine import visible_steps
+from epoc_wizard.core.journey import Journey
 from epoc_wizard.dates import format_local
-from epoc_wizard.engine import visible_steps
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import Contact, Flow
-from epoc_wizard.outline import contact_lines, describe, flow_status
+from epoc_wizard.flowspec.model import Contact, Flow
+from epoc_wizard.flowspec.outline import contact_lines, describe, flow_status
 from epoc_wizard.outputs.drafts import Draft, drafts_for
 
 
@@ -47,12 +47,28 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
     """The record of a journey; with no journey, a blank checklist of every step."""
     contacts = flow.all_contacts()
     if journey is None:
-        rows = [Row(n, s.title, "", f"Only when {describe(s.when, flow)}." if s.when else "",
-                    f"{s.source.doc}, {s.source.where}", False)
-                for n, s in enumerate(flow.steps, 1)]
-        return Record(f"{flow.title}: checklist", [flow.summary, f"Status: {flow_status(flow)}",
-                      "Facility: ____________________   CCN: __________   Date started: ________"],
-                      rows, contacts=contacts, blank=True)
+        rows = [
+            Row(
+                n,
+                s.title,
+                "",
+                f"Only when {describe(s.when, flow)}." if s.when else "",
+                f"{s.source.doc}, {s.source.where}",
+                False,
+            )
+            for n, s in enumerate(flow.steps, 1)
+        ]
+        return Record(
+            f"{flow.title}: checklist",
+            [
+                flow.summary,
+                f"Status: {flow_status(flow)}",
+                "Facility: ____________________   CCN: __________   Date started: ________",
+            ],
+            rows,
+            contacts=contacts,
+            blank=True,
+        )
     rows = []
     waits = []
     for n, step in enumerate(visible_steps(flow, journey.answers), 1):
@@ -65,21 +81,44 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
         elif rec.status == "waiting" and rec.wait:
             w = rec.wait
             late = " (OVERDUE)" if now > w.due else ""
-            detail = (f"Waiting for {w.wait_for} since {format_local(w.since)}; expected by "
-                      f"{format_local(w.due, with_time=False)}{late}")
+            detail = (
+                f"Waiting for {w.wait_for} since {format_local(w.since)}; expected by "
+                f"{format_local(w.due, with_time=False)}{late}"
+            )
             waits.append(detail + (f". If late: {w.late.strip()}" if late else ""))
-        rows.append(Row(n, step.title, rec.status, detail,
-                        f"{step.source.doc}, {step.source.where}", rec.status == "done"))
-    obtained = [(q.record_as, str(journey.answers[q.id])) for q in flow.questions()
-                if q.record_as and not q.secret and journey.answers.get(q.id)]
+        rows.append(
+            Row(
+                n,
+                step.title,
+                rec.status,
+                detail,
+                f"{step.source.doc}, {step.source.where}",
+                rec.status == "done",
+            )
+        )
+    obtained = [
+        (q.record_as, str(journey.answers[q.id]))
+        for q in flow.questions()
+        if q.record_as and not q.secret and journey.answers.get(q.id)
+    ]
     facility = journey.facility or "(not given)"
     label = f"{journey.label}, " if journey.label else ""
-    subtitle = [f"Facility: {label}CCN {facility}", f"Journey: {journey.id}",
-                f"Record printed {format_local(now)}"]
+    subtitle = [
+        f"Facility: {label}CCN {facility}",
+        f"Journey: {journey.id}",
+        f"Record printed {format_local(now)}",
+    ]
     if journey.finished:
         subtitle.append(f"Finished {format_local(journey.finished)}")
-    return Record(f"{flow.title}: access record", subtitle, rows, obtained, waits,
-                  drafts_for(flow, journey), contacts)
+    return Record(
+        f"{flow.title}: access record",
+        subtitle,
+        rows,
+        obtained,
+        waits,
+        drafts_for(flow, journey),
+        contacts,
+    )
 
 
 _MARK = {"done": "[x]", "skipped": "[-]", "waiting": "[~]"}
@@ -99,7 +138,7 @@ def to_markdown(record: Record) -> str:
         if record.emails:
             out += ["", "## E-mails to send", ""]
             for d in record.emails:
-                out += [f"- To {d.to}, subject \"{d.subject}\" ({d.step_title})"]
+                out += [f'- To {d.to}, subject "{d.subject}" ({d.step_title})']
     out += ["", "## Who to contact", ""]
     for c in record.contacts:
         lines = contact_lines(c)
@@ -130,33 +169,55 @@ td.box { width: 0.35in; text-align: center; font-size: 13pt; } td.n { width: 0.3
 def to_html(record: Record) -> str:
     e = html.escape
     box = {"done": "&#9745;", "skipped": "&#8212;", "waiting": "&#8987;"}
-    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             f"<title>{e(record.title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{e(record.title)}</h1><ul class=\"meta\">"
-             + "".join(f"<li>{e(line)}</li>" for line in record.subtitle) + "</ul>",
-             "<h2>Checklist</h2><table><tr><th></th><th>#</th><th>Step</th>"
-             "<th>Done / notes</th></tr>"]
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{e(record.title)}</title><style>{_CSS}</style></head><body>",
+        f'<h1>{e(record.title)}</h1><ul class="meta">'
+        + "".join(f"<li>{e(line)}</li>" for line in record.subtitle)
+        + "</ul>",
+        "<h2>Checklist</h2><table><tr><th></th><th>#</th><th>Step</th><th>Done / notes</th></tr>",
+    ]
     for r in record.rows:
-        parts.append(f"<tr><td class=\"box\">{box.get(r.status, '&#9744;')}</td>"
-                     f"<td class=\"n\">{r.number}</td><td>{e(r.title)}<div class=\"src\">"
-                     f"{e(r.source)}</div></td><td>{e(r.detail)}</td></tr>")
+        parts.append(
+            f'<tr><td class="box">{box.get(r.status, "&#9744;")}</td>'
+            f'<td class="n">{r.number}</td><td>{e(r.title)}<div class="src">'
+            f"{e(r.source)}</div></td><td>{e(r.detail)}</td></tr>"
+        )
     parts.append("</table>")
     if not record.blank:
-        parts.append("<h2>IDs obtained</h2><table><tr><th>ID</th><th>Value</th></tr>"
-                     + ("".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td></tr>" for n, v in record.ids)
-                        or "<tr><td colspan=\"2\">None recorded yet.</td></tr>") + "</table>")
-        parts.append("<h2>Waits</h2><ul>" + ("".join(f"<li>{e(w)}</li>" for w in record.waits)
-                                            or "<li>None.</li>") + "</ul>")
+        parts.append(
+            "<h2>IDs obtained</h2><table><tr><th>ID</th><th>Value</th></tr>"
+            + (
+                "".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td></tr>" for n, v in record.ids)
+                or '<tr><td colspan="2">None recorded yet.</td></tr>'
+            )
+            + "</table>"
+        )
+        parts.append(
+            "<h2>Waits</h2><ul>"
+            + ("".join(f"<li>{e(w)}</li>" for w in record.waits) or "<li>None.</li>")
+            + "</ul>"
+        )
         if record.emails:
-            parts.append("<h2>E-mails to send</h2><ul>" + "".join(
-                f"<li>To {e(d.to)}, subject &ldquo;{e(d.subject)}&rdquo; ({e(d.step_title)})"
-                "</li>" for d in record.emails) + "</ul>")
+            parts.append(
+                "<h2>E-mails to send</h2><ul>"
+                + "".join(
+                    f"<li>To {e(d.to)}, subject &ldquo;{e(d.subject)}&rdquo; ({e(d.step_title)})"
+                    "</li>"
+                    for d in record.emails
+                )
+                + "</ul>"
+            )
     parts.append("<h2>Who to contact</h2>")
     for c in record.contacts:
         lines = contact_lines(c)
-        parts.append(f"<div class=\"contact\"><strong>{e(lines[0])}</strong><br>"
-                     + "<br>".join(e(line.strip()).replace("\n", "<br>")
-                                   for line in lines[1:]) + "</div>")
-    parts.append("<p class=\"foot\">Passwords, keys and answers to security questions are "
-                 "never recorded here.</p></body></html>\n")
+        parts.append(
+            f'<div class="contact"><strong>{e(lines[0])}</strong><br>'
+            + "<br>".join(e(line.strip()).replace("\n", "<br>") for line in lines[1:])
+            + "</div>"
+        )
+    parts.append(
+        '<p class="foot">Passwords, keys and answers to security questions are '
+        "never recorded here.</p></body></html>\n"
+    )
     return "\n".join(parts)

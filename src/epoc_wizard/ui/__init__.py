@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
-from epoc_wizard.answers import Checked
-from epoc_wizard.model import Question, Step
+from epoc_wizard.core.answers import Checked
+from epoc_wizard.flowspec.model import Question, Step
 
 Action = Literal["done", "waiting", "later", "back", "contacts", "links", "email"]
 Validator = Callable[[Any], Checked]
@@ -32,8 +32,9 @@ class Asker(Protocol):
 
 def ask_action(asker: Asker, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
     """Ask the step menu with any asker's ``choose``."""
-    picked = asker.choose("What next?", action_choices(step, waiting=waiting,
-                                                       can_go_back=can_go_back))
+    picked = asker.choose(
+        "What next?", action_choices(step, waiting=waiting, can_go_back=can_go_back)
+    )
     return picked  # type: ignore[return-value]
 
 

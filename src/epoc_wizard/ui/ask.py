@@ -16,12 +16,18 @@ import questionary
 from prompt_toolkit.styles import Style
 
 from epoc_wizard.errors import Interrupted
-from epoc_wizard.model import Question, Step
+from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator, ask_action
 
-_STYLE = Style([("qmark", "fg:ansicyan bold"), ("question", "bold"),
-                ("answer", "fg:ansigreen bold"), ("pointer", "fg:ansicyan bold"),
-                ("highlighted", "fg:ansicyan bold")])
+_STYLE = Style(
+    [
+        ("qmark", "fg:ansicyan bold"),
+        ("question", "bold"),
+        ("answer", "fg:ansigreen bold"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+    ]
+)
 
 
 def _run(prompt: Any, *, text: bool = False) -> Any:
@@ -45,8 +51,7 @@ def _stop_on_ctrl_d(app: Any) -> None:
     def _eof(event: Any) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
-    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings \
-        else extra
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
 
 
 class Prompter:
@@ -56,20 +61,31 @@ class Prompter:
         hint = question.help or None
         if kind == "confirm":
             default = question.default if isinstance(question.default, bool) else False
-            return _run(questionary.confirm(text, default=default, style=_STYLE,
-                                            instruction=hint and f" ({hint}) "))
+            return _run(
+                questionary.confirm(
+                    text, default=default, style=_STYLE, instruction=hint and f" ({hint}) "
+                )
+            )
         if kind in ("select", "checkbox"):
             assert question.options is not None
             choices = [questionary.Choice(o.label, value=o.value) for o in question.options]
             if kind == "select":
-                return _run(questionary.select(text, choices=choices, style=_STYLE,
-                                               instruction=hint))
+                return _run(
+                    questionary.select(text, choices=choices, style=_STYLE, instruction=hint)
+                )
 
             def at_least_one(picked: list[str]) -> bool | str:
-                return bool(picked) or not question.required or \
-                    "Pick at least one with the space bar, then press Enter."
-            value = _run(questionary.checkbox(text, choices=choices, style=_STYLE,
-                                              validate=at_least_one, instruction=hint))
+                return (
+                    bool(picked)
+                    or not question.required
+                    or "Pick at least one with the space bar, then press Enter."
+                )
+
+            value = _run(
+                questionary.checkbox(
+                    text, choices=choices, style=_STYLE, validate=at_least_one, instruction=hint
+                )
+            )
             return list(value)
 
         # A refused answer's sentence is printed in full above the prompt, which is then
@@ -80,22 +96,25 @@ class Prompter:
             if question.secret:
                 raw = _run(questionary.password(text, style=_STYLE, instruction=hint), text=True)
             else:
-                raw = _run(questionary.text(text, default=typed, style=_STYLE,
-                                            instruction=hint), text=True)
+                raw = _run(
+                    questionary.text(text, default=typed, style=_STYLE, instruction=hint), text=True
+                )
             result = validate(raw)
             if result.ok:
                 return result.value
             width = max(40, shutil.get_terminal_size().columns - 2)
-            print(textwrap.fill(result.message, width, initial_indent="  ",
-                                subsequent_indent="  "))
+            print(textwrap.fill(result.message, width, initial_indent="  ", subsequent_indent="  "))
             typed = "" if question.secret else raw
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
         return ask_action(self, step, waiting=waiting, can_go_back=can_go_back)
 
     def choose(self, message: str, choices: list[tuple[str, str]]) -> str:
-        q = questionary.select(message, style=_STYLE,
-                               choices=[questionary.Choice(label, value=v) for v, label in choices])
+        q = questionary.select(
+            message,
+            style=_STYLE,
+            choices=[questionary.Choice(label, value=v) for v, label in choices],
+        )
         return str(_run(q))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:

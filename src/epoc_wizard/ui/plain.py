@@ -10,7 +10,7 @@ import getpass
 from typing import Any
 
 from epoc_wizard.errors import Interrupted
-from epoc_wizard.model import Question, Step
+from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator, ask_action
 
 
@@ -31,16 +31,22 @@ class PlainPrompter:
                 return self.choose(question.prompt, pairs)
             return self._pick_many(question.prompt, pairs, validate, question.required)
         suffix = " (yes or no)" if question.kind == "confirm" else ""
-        offered = question.default if isinstance(question.default, str) and \
-            question.default and not question.secret else ""
+        offered = (
+            question.default
+            if isinstance(question.default, str) and question.default and not question.secret
+            else ""
+        )
         if offered:
             suffix += f" [press Enter for {offered}]"
         if question.help:
             print(question.help)
         while True:
             raw = _input(f"{question.prompt}{suffix}: ", secret=question.secret)
-            if question.kind == "confirm" and not raw.strip() and \
-                    isinstance(question.default, bool):
+            if (
+                question.kind == "confirm"
+                and not raw.strip()
+                and isinstance(question.default, bool)
+            ):
                 raw = "yes" if question.default else "no"
             if offered and not raw.strip():
                 raw = offered
@@ -49,8 +55,9 @@ class PlainPrompter:
                 return result.value
             print(result.message)
 
-    def _pick_many(self, message: str, pairs: list[tuple[str, str]],
-                   validate: Validator, required: bool) -> list[str]:
+    def _pick_many(
+        self, message: str, pairs: list[tuple[str, str]], validate: Validator, required: bool
+    ) -> list[str]:
         print(message)
         for i, (_, label) in enumerate(pairs, 1):
             print(f"  {i}. {label}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from epoc_wizard.errors import UsageError, WizardError
-from epoc_wizard.model import Question, Step
+from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator
 
 
@@ -34,8 +34,10 @@ class AnswersFile:
             raise UsageError(f"{name}: 'waiting' must be a list of step ids.")
         unknown = set(data) - {"answers", "done", "waiting", "flow", "facility", "facilities"}
         if unknown:
-            raise UsageError(f"{name}: unknown key(s) {', '.join(sorted(unknown))}; expected "
-                             "answers, done, waiting, flow, facility or facilities.")
+            raise UsageError(
+                f"{name}: unknown key(s) {', '.join(sorted(unknown))}; expected "
+                "answers, done, waiting, flow, facility or facilities."
+            )
         self.data = data
         self.answers: dict[str, Any] = answers
         self.done: list[str] | str = done
@@ -58,9 +60,13 @@ def _text_loader() -> Any:
         pass
 
     TextLoader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers
-                if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        first: [
+            (tag, rx)
+            for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     return TextLoader
 
 
@@ -70,8 +76,9 @@ def read_answers_file(path: Path) -> AnswersFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read the answers file {path} "
-                         f"({getattr(exc, 'strerror', None) or exc}).") from None
+        raise UsageError(
+            f"Cannot read the answers file {path} ({getattr(exc, 'strerror', None) or exc})."
+        ) from None
     try:
         data = yaml.load(text, Loader=_text_loader())  # JSON is YAML too
     except yaml.YAMLError as exc:
@@ -94,13 +101,16 @@ class Scripted:
         if question.id not in self.file.answers:
             if not question.required:
                 return validate("").value
-            raise WizardError(f"{self.file.name} gives no answer for '{question.id}' "
-                              f"({question.prompt}). Add it, or run without --answers to "
-                              "answer at the prompt. Progress so far is saved.")
+            raise WizardError(
+                f"{self.file.name} gives no answer for '{question.id}' "
+                f"({question.prompt}). Add it, or run without --answers to "
+                "answer at the prompt. Progress so far is saved."
+            )
         result = validate(self.file.answers[question.id])
         if not result.ok:
-            raise WizardError(f"{self.file.name}: the answer for '{question.id}' was refused: "
-                              f"{result.message}")
+            raise WizardError(
+                f"{self.file.name}: the answer for '{question.id}' was refused: {result.message}"
+            )
         return result.value
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:

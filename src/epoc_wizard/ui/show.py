@@ -17,11 +17,12 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from epoc_wizard.engine import fill_in, progress
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import Contact, Flow, Step
-from epoc_wizard.outline import contact_lines
-from epoc_wizard.status import late_advice
+from epoc_wizard.core.engine import progress
+from epoc_wizard.core.journey import Journey
+from epoc_wizard.flowspec.conditions import fill_in
+from epoc_wizard.flowspec.model import Contact, Flow, Step
+from epoc_wizard.flowspec.outline import contact_lines
+from epoc_wizard.words import late_advice
 
 if TYPE_CHECKING:
     from epoc_wizard.outputs.drafts import Draft
@@ -46,8 +47,13 @@ def _paragraphs(text: str) -> list[tuple[str, bool]]:
             fenced = not fenced
         elif fenced:
             out.append((line, True))
-        elif out and not out[-1][1] and out[-1][0].strip() and line.strip() \
-                and not _LIST_ITEM.match(line):
+        elif (
+            out
+            and not out[-1][1]
+            and out[-1][0].strip()
+            and line.strip()
+            and not _LIST_ITEM.match(line)
+        ):
             out[-1] = (out[-1][0].rstrip() + " " + line.strip(), False)
         else:
             out.append((line, False))
@@ -68,7 +74,7 @@ def markdown(text: str, *, plain: bool = False) -> Text:
             continue
         pos = 0
         for m in _INLINE.finditer(line):
-            out.append(line[pos:m.start()])
+            out.append(line[pos : m.start()])
             bold, code, italic = m.groups()
             style = "bold" if bold else "cyan" if code else "italic"
             out.append(bold or code or italic, style="" if plain else style)
@@ -82,7 +88,8 @@ class View:
     def __init__(self, *, plain: bool = False, console: Console | None = None) -> None:
         self.plain = plain
         self.console = console or Console(
-            no_color=plain, highlight=False, emoji=False, soft_wrap=plain)
+            no_color=plain, highlight=False, emoji=False, soft_wrap=plain
+        )
 
     def _block(self, title: str, body: list[RenderableType], style: str = "cyan") -> None:
         if self.plain:
@@ -93,8 +100,15 @@ class View:
             spaced: list[RenderableType] = []
             for part in body:
                 spaced += [part, Text("")]
-            self.console.print(Panel(Group(*spaced[:-1]), title=title, title_align="left",
-                                     border_style=style, expand=True))
+            self.console.print(
+                Panel(
+                    Group(*spaced[:-1]),
+                    title=title,
+                    title_align="left",
+                    border_style=style,
+                    expand=True,
+                )
+            )
 
     def _link(self, title: str, url: str) -> Text:
         text = Text(f"  {title}: ")
@@ -113,8 +127,11 @@ class View:
         contact = flow.contact_book.get(step.contact or "")
         if contact:
             # Name, phone and e-mail; the rest is one menu choice away ("who to call").
-            short = [line for line in contact_lines(contact)
-                     if not line.lstrip().startswith(("Note:", "Mail:", "Hours:", "Web:"))]
+            short = [
+                line
+                for line in contact_lines(contact)
+                if not line.lstrip().startswith(("Note:", "Mail:", "Hours:", "Web:"))
+            ]
             body.append(Text("Help: " + "\n".join(short)))
         if step.note:
             body.append(Text(f"Note: {step.note.strip()}", style="" if self.plain else "yellow"))
@@ -123,11 +140,19 @@ class View:
             from epoc_wizard.dates import describe_wait, is_overdue
 
             w = record.wait
-            body.append(Text(f"Waiting for {w.wait_for}: " + describe_wait(w.since, w.due, now),
-                             style="" if self.plain else "bold"))
+            body.append(
+                Text(
+                    f"Waiting for {w.wait_for}: " + describe_wait(w.since, w.due, now),
+                    style="" if self.plain else "bold",
+                )
+            )
             if is_overdue(w.due, now):
-                body.append(Text("This is overdue. " + late_advice(w.late, w.contact, w.phone),
-                                 style="" if self.plain else "bold red"))
+                body.append(
+                    Text(
+                        "This is overdue. " + late_advice(w.late, w.contact, w.phone),
+                        style="" if self.plain else "bold red",
+                    )
+                )
         elif step.wait:
             body.append(Text(f"After this step you wait for {step.wait.for_}."))
         body.append(Text(f"Source: {step.source.doc}, {step.source.where}", style="dim"))
@@ -137,8 +162,11 @@ class View:
         if not contacts:
             self.info("This flow names no help desk.")
             return
-        self._block("Who to contact", [Text("\n\n".join("\n".join(contact_lines(c))
-                                                        for c in contacts))], style="green")
+        self._block(
+            "Who to contact",
+            [Text("\n\n".join("\n".join(contact_lines(c)) for c in contacts))],
+            style="green",
+        )
 
     def draft(self, draft: Draft, saved: Path | None) -> None:
         lines = [f"To: {draft.to}", f"Subject: {draft.subject}", "", draft.body.rstrip(), ""]
@@ -156,7 +184,15 @@ class View:
         self.console.print(text, markup=False)
 
     def finished(self, flow: Flow, journey: Journey) -> None:
-        self._block("All steps done", [Text(
-            f"You have finished '{flow.title}'"
-            + (f" for {journey.facility}" if journey.facility else "") + ".\n"
-            "Run 'epoc-wizard status' to see all your journeys.")], style="green")
+        self._block(
+            "All steps done",
+            [
+                Text(
+                    f"You have finished '{flow.title}'"
+                    + (f" for {journey.facility}" if journey.facility else "")
+                    + ".\n"
+                    "Run 'epoc-wizard status' to see all your journeys."
+                )
+            ],
+            style="green",
+        )

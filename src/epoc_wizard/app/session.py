@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from epoc_wizard import engine
-from epoc_wizard.answers import validator
+from epoc_wizard.core import engine
+from epoc_wizard.core.answers import validator
+from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import Interrupted, JourneyChanged
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import Flow, Step
-from epoc_wizard.store import Store
+from epoc_wizard.flowspec.model import Flow, Step
+from epoc_wizard.state.store import Store
 from epoc_wizard.ui import Asker
 from epoc_wizard.ui.show import View
 
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 
 class Session:
-    def __init__(self, flow: Flow, store: Store, asker: Asker, view: View,
-                 clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self, flow: Flow, store: Store, asker: Asker, view: View, clock: Callable[[], dt.datetime]
+    ) -> None:
         self.flow = flow
         self.store = store
         self.asker = asker
@@ -48,7 +49,7 @@ class Session:
         answered so far has been saved. A journey saved under another version of the
         flow is first fitted to this one (``reconcile.py``), and the person is told how.
         """
-        from epoc_wizard.reconcile import reconcile
+        from epoc_wizard.core.reconcile import reconcile
 
         journey, changes = reconcile(self.flow, journey)
         if changes:
@@ -68,14 +69,16 @@ class Session:
         what it saved, and say so. A journey deleted meanwhile ends the session."""
         if changed.deleted:
             raise changed
-        from epoc_wizard.reconcile import reconcile
+        from epoc_wizard.core.reconcile import reconcile
 
         journey, _ = reconcile(self.flow, self.store.load(changed.journey_id))
-        self.view.notice("This journey was changed in another window",
-                         "It was changed (for example by 'epoc-wizard edit') while it was "
-                         "open here, so your last answer here was not saved over that "
-                         "change. Carrying on from what was saved; a question that is "
-                         "still open is asked again.")
+        self.view.notice(
+            "This journey was changed in another window",
+            "It was changed (for example by 'epoc-wizard edit') while it was "
+            "open here, so your last answer here was not saved over that "
+            "change. Carrying on from what was saved; a question that is "
+            "still open is asked again.",
+        )
         return journey
 
     def _loop(self, journey: Journey) -> Journey:
@@ -106,14 +109,14 @@ class Session:
                 went_back = False
             waiting = journey.record(step.id).status == "waiting"
             shown = engine.visible_steps(self.flow, journey.answers)
-            action = self.asker.action(step, waiting=waiting,
-                                       can_go_back=shown.index(step) > 0)
+            action = self.asker.action(step, waiting=waiting, can_go_back=shown.index(step) > 0)
             if action in ("done", "waiting"):
-                journey = self.save(engine.mark(self.flow, journey, step.id, action,
-                                                self.clock()))
+                journey = self.save(engine.mark(self.flow, journey, step.id, action, self.clock()))
             if action == "waiting":
-                self.view.info(f"Saved. Waiting for {step.wait.for_ if step.wait else 'it'}. "
-                               f"Come back then with: epoc-wizard resume {journey.id}")
+                self.view.info(
+                    f"Saved. Waiting for {step.wait.for_ if step.wait else 'it'}. "
+                    f"Come back then with: epoc-wizard resume {journey.id}"
+                )
                 return journey
             if action == "later":
                 self.view.info(f"Saved. To continue, run: epoc-wizard resume {journey.id}")
@@ -124,16 +127,27 @@ class Session:
             elif action == "contacts":
                 ids = [step.contact] if step.contact else []
                 ids += [c for c in self.flow.contacts if c not in ids]
-                self.view.contacts([self.flow.contact_book[c] for c in ids
-                                    if c in self.flow.contact_book])
+                self.view.contacts(
+                    [self.flow.contact_book[c] for c in ids if c in self.flow.contact_book]
+                )
             elif action == "links":
-                self._open(step.links[0].url if len(step.links) == 1 else self.asker.choose(
-                    "Which link?", [(lk.url, f"{lk.title} ({lk.url})") for lk in step.links]))
+                self._open(
+                    step.links[0].url
+                    if len(step.links) == 1
+                    else self.asker.choose(
+                        "Which link?", [(lk.url, f"{lk.title} ({lk.url})") for lk in step.links]
+                    )
+                )
             elif action == "email" and draft is not None:
-                self._open(draft.mailto(), fallback=(
-                    f"No mail program could be opened here. The e-mail is saved as "
-                    f"{saved_as}: open that file, or copy the text shown above."
-                    if saved_as else None))
+                self._open(
+                    draft.mailto(),
+                    fallback=(
+                        f"No mail program could be opened here. The e-mail is saved as "
+                        f"{saved_as}: open that file, or copy the text shown above."
+                        if saved_as
+                        else None
+                    ),
+                )
 
     def _draft(self, journey: Journey, step: Step) -> tuple[Draft | None, Path | None]:
         """Show (and save as .eml) the e-mail this step asks the person to send; the
@@ -146,8 +160,9 @@ class Session:
         if draft is None:
             return None, None
         try:
-            saved: Path | None = drafts.save(draft, drafts.drafts_dir(self.store.directory,
-                                                                      journey))
+            saved: Path | None = drafts.save(
+                draft, drafts.drafts_dir(self.store.directory, journey)
+            )
         except OSError:
             saved = None
         self.view.draft(draft, saved)
@@ -158,12 +173,15 @@ class Session:
         change one (this session then carries on from what ``edit`` saved)."""
         kept = [q for q in step.questions if q.id in journey.answers]
         if kept:
-            lines = [f"  {q.short_label}: {q.display(journey.answers[q.id])}   [{q.id}]"
-                     for q in kept]
-            self.view.info("Your answers at this step are kept:\n" + "\n".join(lines) + "\n"
-                           f"To change one, run: epoc-wizard edit {journey.id} {kept[0].id} "
-                           "(or the name in brackets of another answer), in another window "
-                           "or after \"I'll do this later\".")
+            lines = [
+                f"  {q.short_label}: {q.display(journey.answers[q.id])}   [{q.id}]" for q in kept
+            ]
+            self.view.info(
+                "Your answers at this step are kept:\n" + "\n".join(lines) + "\n"
+                f"To change one, run: epoc-wizard edit {journey.id} {kept[0].id} "
+                "(or the name in brackets of another answer), in another window "
+                'or after "I\'ll do this later".'
+            )
 
     def _open(self, url: str, fallback: str | None = None) -> None:
         import webbrowser
@@ -173,5 +191,8 @@ class Session:
             opened = webbrowser.open(url)
         except webbrowser.Error:
             opened = False
-        self.view.info(f"Opened {url[:80]}{'...' if len(url) > 80 else ''}." if opened
-                       else fallback or f"Nothing could be opened here. Copy this address: {url}")
+        self.view.info(
+            f"Opened {url[:80]}{'...' if len(url) > 80 else ''}."
+            if opened
+            else fallback or f"Nothing could be opened here. Copy this address: {url}"
+        )

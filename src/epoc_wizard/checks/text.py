@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from epoc_wizard._checkcore import ALNUM, DIGITS, A, CheckResult, control_problem, fail, ok
+from epoc_wizard.checks.result import ALNUM, DIGITS, A, CheckResult, control_problem, fail, ok
 
 # An activation key: 32 letters and digits, both kinds (a key in a free-text box would be saved).
 _KEY_SHAPE = re.compile(r"(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}", A)
@@ -43,34 +43,47 @@ def check_email(value: str) -> CheckResult:
         return fail(raw, problem)
     if raw.count("@") != 1:
         count = "is missing the @ sign" if "@" not in raw else "has more than one @ sign"
-        return fail(raw, f"This e-mail address {count}; an address has exactly one, like "
-                         "name@example.org.")
+        return fail(
+            raw, f"This e-mail address {count}; an address has exactly one, like name@example.org."
+        )
     local, domain = raw.split("@")
     if not local:
-        return fail(raw, "This e-mail address is missing the part before the @, like the "
-                         "name in name@example.org.")
+        return fail(
+            raw,
+            "This e-mail address is missing the part before the @, like the "
+            "name in name@example.org.",
+        )
     if not domain:
-        return fail(raw, "This e-mail address is missing the part after the @, like "
-                         "example.org in name@example.org.")
+        return fail(
+            raw,
+            "This e-mail address is missing the part after the @, like "
+            "example.org in name@example.org.",
+        )
     if len(raw) > 254:
-        return fail(raw, "This e-mail address is too long; an address has at most 254 "
-                         "characters.")
+        return fail(raw, "This e-mail address is too long; an address has at most 254 characters.")
     if len(local) > 64:
         return fail(raw, "The part before the @ is too long; it can have at most 64 characters.")
     if not _EMAIL_LOCAL.fullmatch(local):
-        return fail(raw, "The part before the @ has a character e-mail addresses cannot use; "
-                         "use only letters, digits, dots, dashes, underscores and plus signs.")
+        return fail(
+            raw,
+            "The part before the @ has a character e-mail addresses cannot use; "
+            "use only letters, digits, dots, dashes, underscores and plus signs.",
+        )
     domain = domain.lower()
     if "," in domain:
-        return fail(raw, "The part after the @ has a comma where a dot belongs, like "
-                         "example.org.")
+        return fail(raw, "The part after the @ has a comma where a dot belongs, like example.org.")
     if "." not in domain:
-        return fail(raw, "The part after the @ is missing a dot, like example.org; check the "
-                         "address for typos.")
+        return fail(
+            raw,
+            "The part after the @ is missing a dot, like example.org; check the address for typos.",
+        )
     *labels, tld = domain.split(".")
     if not all(_DOMAIN_LABEL.fullmatch(part) for part in labels) or not _TLD.fullmatch(tld):
-        return fail(raw, "The part after the @ is not a valid domain name; check it for typos, "
-                         "like example.org.")
+        return fail(
+            raw,
+            "The part after the @ is not a valid domain name; check it for typos, "
+            "like example.org.",
+        )
     return ok(f"{local}@{domain}")
 
 
@@ -78,33 +91,48 @@ def check_phone(value: str) -> CheckResult:
     """CMS help desks call back on this number, and their forms take only US numbers."""
     raw = value.strip()
     if not raw:
-        return fail(raw, "You did not enter a phone number. Type it with the area code, like "
-                         "888-238-2122.")
+        return fail(
+            raw, "You did not enter a phone number. Type it with the area code, like 888-238-2122."
+        )
     if len(raw) > 40:
-        return fail(raw, "This is too long for a phone number; type it like 888-238-2122, "
-                         "with an extension after x, like x123.")
+        return fail(
+            raw,
+            "This is too long for a phone number; type it like 888-238-2122, "
+            "with an extension after x, like x123.",
+        )
     match = _PHONE_EXT.fullmatch(raw)
     main, ext = (match.group(1), match.group(2)) if match else (raw, "")
     if re.search(r"[^\W\d_]", main):
-        return fail(raw, "This phone number has letters in it; type only digits, like "
-                         "888-238-2122, and put an extension after x, like x123.")
+        return fail(
+            raw,
+            "This phone number has letters in it; type only digits, like "
+            "888-238-2122, and put an extension after x, like x123.",
+        )
     if not re.fullmatch(r"\+?[0-9().\-/ ]+", main, A):
-        return fail(raw, "This phone number has marks a phone number does not use; type it "
-                         "like 888-238-2122.")
+        return fail(
+            raw,
+            "This phone number has marks a phone number does not use; type it like 888-238-2122.",
+        )
     digits = re.sub(r"[^0-9]", "", main)
     if main.startswith("+") and not digits.startswith("1"):
-        return fail(raw, "The CMS forms take US phone numbers only; type one with a US area "
-                         "code, like 888-238-2122.")
+        return fail(
+            raw,
+            "The CMS forms take US phone numbers only; type one with a US area "
+            "code, like 888-238-2122.",
+        )
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) != 10:
-        return fail(raw, f"This phone number has {len(digits)} digits; a US number has 10, "
-                         "like 888-238-2122.")
+        return fail(
+            raw,
+            f"This phone number has {len(digits)} digits; a US number has 10, like 888-238-2122.",
+        )
     if digits[0] in "01":
         return fail(raw, "A US area code never starts with 0 or 1; check the first three digits.")
     if digits[3] in "01":
-        return fail(raw, "The three digits after the area code never start with 0 or 1; "
-                         "check the number.")
+        return fail(
+            raw, "The three digits after the area code never start with 0 or 1; check the number."
+        )
     number = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     return ok(f"{number} ext. {ext}" if ext else number)
 
@@ -116,17 +144,26 @@ def check_epoc_user_id(value: str) -> CheckResult:
     raw = value.strip()
     uid = re.sub(r"\s+", "", raw).upper()
     if not uid:
-        return fail(raw, "You did not enter your ePOC user ID. It is on the QIES confirmation "
-                         "page and looks like MDS1234567.")
+        return fail(
+            raw,
+            "You did not enter your ePOC user ID. It is on the QIES confirmation "
+            "page and looks like MDS1234567.",
+        )
     if not uid.startswith("MDS"):
-        return fail(raw, "An ePOC user ID starts with MDS and then 7 digits, like MDS1234567; "
-                         "copy it from the QIES confirmation page.")
+        return fail(
+            raw,
+            "An ePOC user ID starts with MDS and then 7 digits, like MDS1234567; "
+            "copy it from the QIES confirmation page.",
+        )
     rest = uid[3:]
     if not DIGITS.fullmatch(rest):
         return fail(raw, "After MDS, an ePOC user ID has only digits, like MDS1234567.")
     if len(rest) != 7:
-        return fail(raw, f"This ePOC user ID has {len(rest)} digits after MDS, but it should "
-                         "have 7, like MDS1234567.")
+        return fail(
+            raw,
+            f"This ePOC user ID has {len(rest)} digits after MDS, but it should "
+            "have 7, like MDS1234567.",
+        )
     return ok(uid)
 
 
@@ -141,8 +178,10 @@ def check_activation_key(value: str) -> CheckResult:
     if not ALNUM.fullmatch(key):
         return fail(value, "An activation key has only letters and digits. " + _KEY_WHERE)
     if len(key) != 32:
-        return fail(value, f"The activation key must have 32 characters, but {len(key)} were "
-                           "found. " + _KEY_WHERE)
+        return fail(
+            value,
+            f"The activation key must have 32 characters, but {len(key)} were found. " + _KEY_WHERE,
+        )
     return ok(key)
 
 
@@ -152,14 +191,19 @@ def check_facility_id(value: str) -> CheckResult:
     """
     raw = value.strip()
     if not raw:
-        return fail(raw, "You did not enter a facility ID. Copy it from the state's e-mail or "
-                         "the facility's state license.")
+        return fail(
+            raw,
+            "You did not enter a facility ID. Copy it from the state's e-mail or "
+            "the facility's state license.",
+        )
     if len(raw) > 20:
-        return fail(raw, f"This facility ID has {len(raw)} characters; a facility ID has at "
-                         "most 20.")
+        return fail(
+            raw, f"This facility ID has {len(raw)} characters; a facility ID has at most 20."
+        )
     if not re.fullmatch(r"[A-Za-z0-9-]+", raw, A):
-        return fail(raw, "A facility ID has only letters, digits and dashes; remove spaces and "
-                         "other marks.")
+        return fail(
+            raw, "A facility ID has only letters, digits and dashes; remove spaces and other marks."
+        )
     return ok(raw.upper())
 
 
@@ -182,16 +226,22 @@ def looks_like_secret(value: str) -> str:
     symbols = {c for c in text if not c.isalnum()}
     if not symbols - _NAME_MARKS:
         return ""
-    kinds = (any(c.islower() for c in text), any(c.isupper() for c in text),
-             any(c.isdigit() for c in text), True)
+    kinds = (
+        any(c.islower() for c in text),
+        any(c.isupper() for c in text),
+        any(c.isdigit() for c in text),
+        True,
+    )
     return "a password" if sum(kinds) >= 3 else ""
 
 
 def _secret_message(kind: str) -> str:
     if kind == "an activation key":
-        return ("This looks like an activation key, and the wizard never stores activation "
-                "keys, passwords or Social Security numbers. Type those only into the CMS "
-                "website itself.")
+        return (
+            "This looks like an activation key, and the wizard never stores activation "
+            "keys, passwords or Social Security numbers. Type those only into the CMS "
+            "website itself."
+        )
     what = "a Social Security number" if kind == "an SSN" else "a password"
     return f"This looks like {what}, and {_SECRET_NOTE}"
 
@@ -199,8 +249,9 @@ def _secret_message(kind: str) -> str:
 def _identifier(value: str, what: str, limit: int, *, spaces: bool) -> CheckResult:
     raw = value.strip()
     if not raw:
-        return fail(raw, f"You did not enter your {what}. Copy it from the e-mail that gave it "
-                         "to you.")
+        return fail(
+            raw, f"You did not enter your {what}. Copy it from the e-mail that gave it to you."
+        )
     problem = control_problem(raw, what)
     if problem:
         return fail(raw, problem)

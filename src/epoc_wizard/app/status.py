@@ -14,7 +14,8 @@ import sys
 from typing import Any
 
 from epoc_wizard.dates import format_local
-from epoc_wizard.statefile import read_document, state_dir
+from epoc_wizard.state.document import read_document, state_dir
+from epoc_wizard.words import late_advice
 
 JSON_VERSION = 1
 
@@ -45,20 +46,26 @@ def damaged(journeys: dict[str, dict[str, Any]]) -> list[str]:
     ``status`` does not load pydantic, so this is a light check of what it shows; the
     other commands validate every field and ``epoc-wizard doctor`` names the problem.
     """
-    return [jid for jid, j in journeys.items()
-            if j.get("id") != jid
-            or not all(isinstance(j.get(k), str) for k in ("flow", "created", "updated"))
-            or not isinstance(j.get("answers", {}), dict)
-            or not all(isinstance(r, dict) and r.get("status", "pending") in _STATUSES
-                       for r in _dict(j.get("steps", {})).values())
-            or not isinstance(j.get("steps", {}), dict)]
+    return [
+        jid
+        for jid, j in journeys.items()
+        if j.get("id") != jid
+        or not all(isinstance(j.get(k), str) for k in ("flow", "created", "updated"))
+        or not isinstance(j.get("answers", {}), dict)
+        or not all(
+            isinstance(r, dict) and r.get("status", "pending") in _STATUSES
+            for r in _dict(j.get("steps", {})).values()
+        )
+        or not isinstance(j.get("steps", {}), dict)
+    ]
 
 
 _STATUSES = ("pending", "done", "skipped", "waiting")
 
 
-def journey_rows(journeys: dict[str, dict[str, Any]], now: dt.datetime,
-                 facility: str | None = None) -> list[dict[str, Any]]:
+def journey_rows(
+    journeys: dict[str, dict[str, Any]], now: dt.datetime, facility: str | None = None
+) -> list[dict[str, Any]]:
     """One stable, JSON-ready row per journey, oldest facility group first."""
     rows = []
     skip = set(damaged(journeys))
@@ -72,19 +79,35 @@ def journey_rows(journeys: dict[str, dict[str, Any]], now: dt.datetime,
         waiting = None
         if isinstance(wait, dict):
             due = _time(wait.get("due"))
-            waiting = {"for": _str(wait.get("wait_for")), "since": _str(wait.get("since")),
-                       "due": _str(wait.get("due")), "overdue": bool(due and now > due),
-                       "late": _str(wait.get("late")), "contact": _str(wait.get("contact")),
-                       "phone": _str(wait.get("phone"))}
+            waiting = {
+                "for": _str(wait.get("wait_for")),
+                "since": _str(wait.get("since")),
+                "due": _str(wait.get("due")),
+                "overdue": bool(due and now > due),
+                "late": _str(wait.get("late")),
+                "contact": _str(wait.get("contact")),
+                "phone": _str(wait.get("phone")),
+            }
         finished = _str(j.get("finished"))
-        rows.append({
-            "id": jid, "flow": j.get("flow"), "flow_title": _str(summary.get("flow_title")),
-            "facility": _str(j.get("facility")), "label": _str(j.get("label")),
-            "progress": {"done": _count(summary.get("done")),
-                         "total": _count(summary.get("total"))},
-            "current_step": None if finished or not step_id else
-            {"id": step_id, "title": _str(summary.get("step_title"))},
-            "finished": finished, "waiting": waiting, "updated": j.get("updated")})
+        rows.append(
+            {
+                "id": jid,
+                "flow": j.get("flow"),
+                "flow_title": _str(summary.get("flow_title")),
+                "facility": _str(j.get("facility")),
+                "label": _str(j.get("label")),
+                "progress": {
+                    "done": _count(summary.get("done")),
+                    "total": _count(summary.get("total")),
+                },
+                "current_step": None
+                if finished or not step_id
+                else {"id": step_id, "title": _str(summary.get("step_title"))},
+                "finished": finished,
+                "waiting": waiting,
+                "updated": j.get("updated"),
+            }
+        )
     rows.sort(key=lambda r: (r["facility"] or "~", r["updated"] or ""))
     return rows
 
@@ -100,20 +123,28 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def render_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps({"version": JSON_VERSION, "journeys": rows, "totals": totals(rows)},
-                      indent=2, ensure_ascii=False)
+    return json.dumps(
+        {"version": JSON_VERSION, "journeys": rows, "totals": totals(rows)},
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
-def render_text(rows: list[dict[str, Any]], now: dt.datetime, facility: str | None = None,
-                known: list[str] | None = None) -> str:
+def render_text(
+    rows: list[dict[str, Any]],
+    now: dt.datetime,
+    facility: str | None = None,
+    known: list[str] | None = None,
+) -> str:
     """The status lines; ``known``, with a ``facility`` that has none, names the others."""
     if not rows and facility:
         others = f" Facilities with journeys: {', '.join(known)}." if known else ""
-        return (f"No journeys for facility {facility}.{others} Start one with: "
-                f"epoc-wizard start --facility {facility}")
+        return (
+            f"No journeys for facility {facility}.{others} Start one with: "
+            f"epoc-wizard start --facility {facility}"
+        )
     if not rows:
-        return ("No journeys yet. Start one with: epoc-wizard start\n"
-                f"(State folder: {state_dir()})")
+        return f"No journeys yet. Start one with: epoc-wizard start\n(State folder: {state_dir()})"
     width = shutil.get_terminal_size((100, 24)).columns
     out: list[str] = []
     group: object = object()
@@ -126,17 +157,20 @@ def render_text(rows: list[dict[str, Any]], now: dt.datetime, facility: str | No
         out.append(_row_text(r, now, width))
     t = totals(rows)
     out.append("")
-    out.append(f"{t['facilities']} facilit{'y' if t['facilities'] == 1 else 'ies'}, "
-               f"{t['journeys']} journey{'s' if t['journeys'] != 1 else ''}: {t['done']} done, "
-               f"{t['waiting']} waiting, {t['overdue']} overdue.")
+    out.append(
+        f"{t['facilities']} facilit{'y' if t['facilities'] == 1 else 'ies'}, "
+        f"{t['journeys']} journey{'s' if t['journeys'] != 1 else ''}: {t['done']} done, "
+        f"{t['waiting']} waiting, {t['overdue']} overdue."
+    )
     return "\n".join(out[1:] if out and out[0] == "" else out)
 
 
 def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
     done, total = r["progress"]["done"], r["progress"]["total"]
     updated = _time(r["updated"])
-    head = (f"  {r['id']}  {r['flow_title'] or r['flow']}  {done}/{total} steps"
-            + (f"  last activity {format_local(updated)}" if updated else ""))
+    head = f"  {r['id']}  {r['flow_title'] or r['flow']}  {done}/{total} steps" + (
+        f"  last activity {format_local(updated)}" if updated else ""
+    )
     lines = [head]
     if r["finished"]:
         lines.append("    Finished.")
@@ -155,12 +189,6 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
     return "\n".join(_fit(line, width) for line in lines)
 
 
-def late_advice(late: str | None, contact: str | None, phone: str | None) -> str:
-    """What to do about an overdue wait: the flow's advice, then who to call."""
-    who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
-    return f"{(late or '').strip()}{who}".strip()
-
-
 def _fit(line: str, width: int) -> str:
     # Long lines wrap with an indent rather than being cut: nothing is hidden.
     if len(line) <= width or width < 40:
@@ -172,29 +200,30 @@ def _fit(line: str, width: int) -> str:
 
 
 def _facilities(journeys: dict[str, Any]) -> list[str]:
-    return sorted({str(j["facility"]) for j in journeys.values()
-                   if isinstance(j, dict) and isinstance(j.get("facility"), str)})
+    return sorted(
+        {
+            str(j["facility"])
+            for j in journeys.values()
+            if isinstance(j, dict) and isinstance(j.get("facility"), str)
+        }
+    )
 
 
 def damaged_message(bad: list[str]) -> str:
-    from epoc_wizard.statefile import STATE_FILE
+    from epoc_wizard.state.document import STATE_FILE
 
     names = ", ".join(f"'{b}'" for b in bad)
     one = len(bad) == 1
-    return (f"{len(bad)} journey{'' if one else 's'} in {state_dir() / STATE_FILE} "
-            f"{'is' if one else 'are'} damaged and not shown: {names}. Run 'epoc-wizard "
-            "doctor' to see what is wrong, and 'epoc-wizard doctor --repair' to set the file "
-            "aside and go back to the last good save.")
+    return (
+        f"{len(bad)} journey{'' if one else 's'} in {state_dir() / STATE_FILE} "
+        f"{'is' if one else 'are'} damaged and not shown: {names}. Run 'epoc-wizard "
+        "doctor' to see what is wrong, and 'epoc-wizard doctor --repair' to set the file "
+        "aside and go back to the last good save."
+    )
 
 
 def main(as_json: bool, facility: str | None) -> int:
-    """The whole command, with its errors as sentences (``guard.py``); the exit code."""
-    from epoc_wizard.guard import guarded
-
-    return guarded(lambda: _main(as_json, facility))
-
-
-def _main(as_json: bool, facility: str | None) -> int:
+    """The whole command; the exit code. Errors become sentences in ``cli/guard.py``."""
     from epoc_wizard import clock
 
     if facility is not None:
@@ -210,8 +239,11 @@ def _main(as_json: bool, facility: str | None) -> int:
     rows = journey_rows(journeys, now, facility)
     bad = damaged(journeys)
     if rows or as_json or not bad:
-        print(render_json(rows) if as_json else render_text(rows, now, facility,
-                                                            _facilities(journeys)))
+        print(
+            render_json(rows)
+            if as_json
+            else render_text(rows, now, facility, _facilities(journeys))
+        )
     if bad:
         print(damaged_message(bad), file=sys.stderr)
         return 1

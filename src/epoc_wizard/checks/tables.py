@@ -1,4 +1,4 @@
-"""Reference tables behind :mod:`epoc_wizard.checks`.
+"""Reference tables behind :mod:`epoc_wizard.checks.places`.
 
 Kept apart so the checks read as logic, and so the sources of each table sit next to
 it. Plain literals only: importing this module costs almost nothing.

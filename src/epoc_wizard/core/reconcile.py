@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from epoc_wizard.engine import visible_questions, visible_steps
-from epoc_wizard.journey import Journey, StepRecord
-from epoc_wizard.model import Flow, Question
+from epoc_wizard.core.engine import visible_questions, visible_steps
+from epoc_wizard.core.journey import Journey, StepRecord
+from epoc_wizard.flowspec.model import Flow, Question
 from epoc_wizard.words import plural
 
 
@@ -46,8 +46,9 @@ def reconcile(flow: Flow, journey: Journey) -> tuple[Journey, str]:
     for q in flow.questions():
         asked.setdefault(q.id, []).append(q)
     gone_steps = sorted(set(journey.steps) - step_ids)
-    gone_answers = sorted(k for k, v in journey.answers.items()
-                          if not any(_fits(q, v) for q in asked.get(k, [])))
+    gone_answers = sorted(
+        k for k, v in journey.answers.items() if not any(_fits(q, v) for q in asked.get(k, []))
+    )
     if journey.flow_version == flow.version and not gone_steps and not gone_answers:
         return journey, ""
     answers = {k: v for k, v in journey.answers.items() if k not in gone_answers}
@@ -60,41 +61,54 @@ def reconcile(flow: Flow, journey: Journey) -> tuple[Journey, str]:
 
     # A done step with a question it did not have (or whose answer was dropped) is
     # opened again: otherwise that question would never be asked.
-    reopened = [s for s in shown if finished(s.id) and any(
-        q.required and not q.secret and q.id not in answers
-        for q in visible_questions(s, answers))]
+    reopened = [
+        s
+        for s in shown
+        if finished(s.id)
+        and any(
+            q.required and not q.secret and q.id not in answers
+            for q in visible_questions(s, answers)
+        )
+    ]
     for s in reopened:
         steps[s.id] = StepRecord()
     # Steps with no record that come before the last done one: new, or renamed.
     last = max((i for i, s in enumerate(shown) if finished(s.id)), default=-1)
     earlier = [s for s in shown[:last] if s.id not in journey.steps]
 
-    fitted = journey.model_copy(update={
-        "steps": steps, "answers": answers, "flow_version": flow.version, "finished": None})
+    fitted = journey.model_copy(
+        update={"steps": steps, "answers": answers, "flow_version": flow.version, "finished": None}
+    )
     if journey.flow_version != flow.version:
-        parts = [f"'{flow.title}' changed from version {journey.flow_version} to "
-                 f"{flow.version}"]
+        parts = [f"'{flow.title}' changed from version {journey.flow_version} to {flow.version}"]
     else:
         parts = [f"'{flow.title}' changed"]
-    parts.append(f"your {plural(sum(finished(k) for k in steps), 'done step', 'done steps')} "
-                 f"and {plural(len(answers), 'answer', 'answers')} that still apply are kept")
+    parts.append(
+        f"your {plural(sum(finished(k) for k in steps), 'done step', 'done steps')} "
+        f"and {plural(len(answers), 'answer', 'answers')} that still apply are kept"
+    )
     if gone_steps:
         n = len(gone_steps)
-        parts.append(f"{plural(n, 'step', 'steps')} you had recorded "
-                     f"({_names(gone_steps)}) {'is' if n == 1 else 'are'} no longer in the "
-                     f"path and {'was' if n == 1 else 'were'} dropped; steps are matched by "
-                     "name, so a step that was "
-                     "only renamed cannot be recognised and shows again as not done")
+        parts.append(
+            f"{plural(n, 'step', 'steps')} you had recorded "
+            f"({_names(gone_steps)}) {'is' if n == 1 else 'are'} no longer in the "
+            f"path and {'was' if n == 1 else 'were'} dropped; steps are matched by "
+            "name, so a step that was "
+            "only renamed cannot be recognised and shows again as not done"
+        )
     if gone_answers:
-        parts.append(f"{plural(len(gone_answers), 'answer', 'answers')} to questions no "
-                     f"longer asked, or no longer offered, ({_names(gone_answers)}) "
-                     f"{'was' if len(gone_answers) == 1 else 'were'} dropped")
+        parts.append(
+            f"{plural(len(gone_answers), 'answer', 'answers')} to questions no "
+            f"longer asked, or no longer offered, ({_names(gone_answers)}) "
+            f"{'was' if len(gone_answers) == 1 else 'were'} dropped"
+        )
     for s in reopened[:2]:
-        parts.append(f"'{s.title}' has a question you have not answered yet, so it is opened "
-                     "again")
+        parts.append(f"'{s.title}' has a question you have not answered yet, so it is opened again")
     if earlier:
         titles = _names([s.title for s in earlier])
-        parts.append(f"{titles} {'is' if len(earlier) == 1 else 'are'} new (or renamed) and "
-                     f"{'comes' if len(earlier) == 1 else 'come'} before where you were, so "
-                     f"{'it is' if len(earlier) == 1 else 'they are'} shown first")
+        parts.append(
+            f"{titles} {'is' if len(earlier) == 1 else 'are'} new (or renamed) and "
+            f"{'comes' if len(earlier) == 1 else 'come'} before where you were, so "
+            f"{'it is' if len(earlier) == 1 else 'they are'} shown first"
+        )
     return fitted, "; ".join(parts) + "."

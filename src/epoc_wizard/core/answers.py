@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from epoc_wizard.checks import run_check
-from epoc_wizard.model import Question
+from epoc_wizard.flowspec.model import Question
 from epoc_wizard.words import shown
 
 
@@ -46,8 +46,11 @@ def check_answer(question: Question, raw: Any, answers: Mapping[str, Any]) -> Ch
         return _check_date(text)
     if kind == "secret":
         if not text.strip():
-            return Checked(False, "", "This cannot be empty; type it, or press Ctrl-C "
-                               "to stop and come back later.")
+            return Checked(
+                False,
+                "",
+                "This cannot be empty; type it, or press Ctrl-C to stop and come back later.",
+            )
         return Checked(True, text)
     state = answers.get(question.state_from) if question.state_from else None
     result = run_check(kind, text, state=state if isinstance(state, str) else None)

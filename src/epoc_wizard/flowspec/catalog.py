@@ -18,11 +18,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from epoc_wizard import flowcache
-from epoc_wizard.crosscheck import Locator, PlacedStep, cross_check
 from epoc_wizard.errors import FlowError
-from epoc_wizard.loader import Located, read, validate
-from epoc_wizard.model import (
+from epoc_wizard.flowspec import cache as flowcache
+from epoc_wizard.flowspec.crosscheck import Locator, PlacedStep, cross_check
+from epoc_wizard.flowspec.load import Located, read, validate
+from epoc_wizard.flowspec.model import (
     Condition,
     Contact,
     ContactsFile,
@@ -37,9 +37,9 @@ BUNDLED = "bundled_flows"
 
 def bundled_dir() -> Path:
     """The flows shipped with the program (inside the wheel, or the source tree's)."""
-    here = Path(__file__).resolve().parent
-    installed = here / BUNDLED
-    return installed if installed.is_dir() else here.parents[1] / "flows"
+    package = Path(__file__).resolve().parents[1]
+    installed = package / BUNDLED
+    return installed if installed.is_dir() else package.parents[1] / "flows"
 
 
 def flow_dirs() -> list[Path]:
@@ -72,16 +72,21 @@ class Catalog:
         except KeyError:
             from epoc_wizard.errors import UsageError
 
-            raise UsageError(f"There is no flow called '{flow_id}'. Known flows: "
-                             f"{', '.join(sorted(self.flows))}. "
-                             "Run 'epoc-wizard flows list' to see them.") from None
+            raise UsageError(
+                f"There is no flow called '{flow_id}'. Known flows: "
+                f"{', '.join(sorted(self.flows))}. "
+                "Run 'epoc-wizard flows list' to see them."
+            ) from None
 
 
 def load_catalog(dirs: list[Path] | None = None) -> Catalog:
     """Load every flow in these folders, or raise FlowError listing every problem."""
     parsed = _Parsed()
-    files = [p for d in (dirs if dirs is not None else flow_dirs())
-             for p in sorted(d.glob("*.yaml")) + sorted((d / "overlays").glob("*.yaml"))]
+    files = [
+        p
+        for d in (dirs if dirs is not None else flow_dirs())
+        for p in sorted(d.glob("*.yaml")) + sorted((d / "overlays").glob("*.yaml"))
+    ]
     for path in files:
         _parse_into(parsed, path)
     # The whole-flow checks are the costliest part of loading; the exact same files
@@ -132,8 +137,7 @@ def _parse_into(parsed: _Parsed, path: Path) -> None:
 def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
     flows: dict[str, Flow] = {}
     for flow_id, (ff, doc) in parsed.flows.items():
-        placed: list[PlacedStep] = [
-            (s, doc.locator(("steps", i))) for i, s in enumerate(ff.steps)]
+        placed: list[PlacedStep] = [(s, doc.locator(("steps", i))) for i, s in enumerate(ff.steps)]
         contact_refs = [(c, doc.at(("contacts", i))) for i, c in enumerate(ff.contacts)]
         applied = []
         for oid, (ov, odoc) in parsed.overlays.items():
@@ -143,20 +147,32 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
                 applied.append(oid)
         problems = cross_check(placed, parsed.contacts, contact_refs) if check else []
         if ff.retired and ff.retired.replacement not in parsed.flows:
-            problems.append(f"{doc.at(('retired', 'replacement'))}: the replacement flow "
-                            f"'{ff.retired.replacement}' does not exist")
+            problems.append(
+                f"{doc.at(('retired', 'replacement'))}: the replacement flow "
+                f"'{ff.retired.replacement}' does not exist"
+            )
         parsed.problems += problems
         contacts = ff.contacts + [c for o in applied for c in parsed.overlays[o][0].contacts]
         flows[flow_id] = Flow(
-            id=ff.id, version=ff.version, title=ff.title, summary=ff.summary,
-            audience=ff.audience, retired=ff.retired, contacts=list(dict.fromkeys(contacts)),
-            steps=[s for s, _ in placed], overlays=applied,
-            contact_book=parsed.contacts, path=doc.name)
+            id=ff.id,
+            version=ff.version,
+            title=ff.title,
+            summary=ff.summary,
+            audience=ff.audience,
+            retired=ff.retired,
+            contacts=list(dict.fromkeys(contacts)),
+            steps=[s for s, _ in placed],
+            overlays=applied,
+            contact_book=parsed.contacts,
+            path=doc.name,
+        )
     for oid, (ov, odoc) in parsed.overlays.items():
         if ov.base not in parsed.flows:
-            parsed.problems.append(f"{odoc.at(('base',))}: overlay '{oid}' changes flow "
-                                   f"'{ov.base}', which does not exist; expected one of "
-                                   f"{', '.join(sorted(parsed.flows))}")
+            parsed.problems.append(
+                f"{odoc.at(('base',))}: overlay '{oid}' changes flow "
+                f"'{ov.base}', which does not exist; expected one of "
+                f"{', '.join(sorted(parsed.flows))}"
+            )
     return Catalog(flows=flows, contacts=parsed.contacts)
 
 
@@ -165,16 +181,19 @@ def _guarded(step: Step, cond: Condition) -> Step:
     return step.model_copy(update={"when": when})
 
 
-def _apply_overlay(ov: OverlayFile, doc: Located, placed: list[PlacedStep],
-                   problems: list[str]) -> list[PlacedStep]:
+def _apply_overlay(
+    ov: OverlayFile, doc: Located, placed: list[PlacedStep], problems: list[str]
+) -> list[PlacedStep]:
     out = list(placed)
 
     def index_of(step_id: str, where: str) -> int | None:
         for i, (s, _) in enumerate(out):
             if s.id == step_id:
                 return i
-        problems.append(f"{where}: overlay '{ov.overlay}' names step '{step_id}', which is "
-                        f"not in flow '{ov.base}'")
+        problems.append(
+            f"{where}: overlay '{ov.overlay}' names step '{step_id}', which is "
+            f"not in flow '{ov.base}'"
+        )
         return None
 
     for r_i, rep in enumerate(ov.replace):
@@ -183,8 +202,10 @@ def _apply_overlay(ov: OverlayFile, doc: Located, placed: list[PlacedStep],
             continue
         old, old_loc = out[i]
         new_loc: Locator = doc.locator(("replace", r_i, "by"))
-        out[i:i + 1] = [(_guarded(old, Condition(not_=ov.when)), old_loc),
-                        (_guarded(rep.by, ov.when), new_loc)]
+        out[i : i + 1] = [
+            (_guarded(old, Condition(not_=ov.when)), old_loc),
+            (_guarded(rep.by, ov.when), new_loc),
+        ]
     for p_i, place in enumerate(ov.add):
         anchor = place.after or place.before
         assert anchor is not None
@@ -193,7 +214,9 @@ def _apply_overlay(ov: OverlayFile, doc: Located, placed: list[PlacedStep],
         if i is None:
             continue
         at = i + 1 if place.after else i
-        new = [(_guarded(s, ov.when), doc.locator(("add", p_i, "steps", j)))
-               for j, s in enumerate(place.steps)]
+        new = [
+            (_guarded(s, ov.when), doc.locator(("add", p_i, "steps", j)))
+            for j, s in enumerate(place.steps)
+        ]
         out[at:at] = new
     return out

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from epoc_wizard.errors import StateError
 
 if TYPE_CHECKING:
-    from epoc_wizard.journey import Journey
+    from epoc_wizard.core.journey import Journey
 
 SCHEMA_VERSION = 1
 STATE_FILE = "state.json"
@@ -40,7 +40,8 @@ def _from_v0(doc: dict[str, Any]) -> dict[str, Any]:
     """
     journeys = doc.get("journeys", [])
     if not isinstance(journeys, list) or not all(
-            isinstance(j, dict) and isinstance(j.get("id"), str) for j in journeys):
+        isinstance(j, dict) and isinstance(j.get("id"), str) for j in journeys
+    ):
         raise ValueError("schema 0 keeps a list of journeys, each with an id")
     by_id = {j["id"]: j for j in journeys}
     if len(by_id) != len(journeys):
@@ -66,9 +67,11 @@ def state_dir() -> Path:
 
 
 def recover_hint(path: Path) -> str:
-    return (f"The file was left untouched. Run 'epoc-wizard doctor' to see what is wrong, "
-            f"and 'epoc-wizard doctor --repair' to set {path.name} aside and go back to "
-            "the last good save.")
+    return (
+        f"The file was left untouched. Run 'epoc-wizard doctor' to see what is wrong, "
+        f"and 'epoc-wizard doctor --repair' to set {path.name} aside and go back to "
+        "the last good save."
+    )
 
 
 def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
@@ -76,27 +79,38 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(raw)
     except (ValueError, RecursionError):
-        raise StateError(f"The state file {path} is damaged: it is not valid JSON. "
-                         + recover_hint(path)) from None
+        raise StateError(
+            f"The state file {path} is damaged: it is not valid JSON.", recover_hint(path)
+        ) from None
     version: Any = doc.get("schema") if isinstance(doc, dict) else None
     if not isinstance(version, int) or isinstance(version, bool):
-        raise StateError(f"The state file {path} is not an epoc-wizard state file (it has no "
-                         "schema version). " + recover_hint(path))
+        raise StateError(
+            f"The state file {path} is not an epoc-wizard state file (it has no schema version).",
+            recover_hint(path),
+        )
     if version > SCHEMA_VERSION:
-        raise StateError(f"The state file {path} was written by a newer epoc-wizard (schema "
-                         f"{version}; this one knows up to {SCHEMA_VERSION}). Upgrade with "
-                         "'pip install -U epoc-wizard'. The file was left untouched.")
+        raise StateError(
+            f"The state file {path} was written by a newer epoc-wizard (schema "
+            f"{version}; this one knows up to {SCHEMA_VERSION}). Upgrade with "
+            "'pip install -U epoc-wizard'.",
+            "The file was left untouched.",
+        )
     while version < SCHEMA_VERSION:
         migrate = MIGRATIONS.get(version)
         if migrate is None:
-            raise StateError(f"The state file {path} has schema {version}, which this "
-                             "epoc-wizard cannot convert. " + recover_hint(path))
+            raise StateError(
+                f"The state file {path} has schema {version}, which this "
+                "epoc-wizard cannot convert.",
+                recover_hint(path),
+            )
         try:
             doc = migrate(doc)
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise StateError(f"The state file {path} says it has schema {version}, but its "
-                             "contents are not in that form, so it cannot be converted. "
-                             + recover_hint(path)) from None
+            raise StateError(
+                f"The state file {path} says it has schema {version}, but its "
+                "contents are not in that form, so it cannot be converted.",
+                recover_hint(path),
+            ) from None
         if not isinstance(doc.get("schema"), int) or doc["schema"] <= version:
             raise AssertionError(f"migration from schema {version} did not advance it")
         version = doc["schema"]
@@ -104,8 +118,10 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(journeys, dict) or not all(
         isinstance(k, str) and isinstance(v, dict) for k, v in journeys.items()
     ):
-        raise StateError(f"The state file {path} is damaged: its journeys are not in the "
-                         "expected form. " + recover_hint(path))
+        raise StateError(
+            f"The state file {path} is damaged: its journeys are not in the expected form.",
+            recover_hint(path),
+        )
     checked: dict[str, Any] = doc
     return checked
 
@@ -114,19 +130,23 @@ def journey_from(journey_id: str, data: Any, path: Path) -> Journey:
     """One stored journey as a model; StateError (never a ValidationError) when damaged."""
     from pydantic import ValidationError
 
-    from epoc_wizard.journey import Journey
+    from epoc_wizard.core.journey import Journey
 
     try:
         journey = Journey.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the entry"
-        raise StateError(f"The journey '{journey_id}' in {path} is damaged ({where}: "
-                         f"{first['msg'].lower()}). " + recover_hint(path)) from None
+        raise StateError(
+            f"The journey '{journey_id}' in {path} is damaged ({where}: {first['msg'].lower()}).",
+            recover_hint(path),
+        ) from None
     if journey.id != journey_id:
-        raise StateError(f"The journey '{journey_id}' in {path} is damaged (it is filed under "
-                         f"'{journey_id}' but calls itself '{journey.id}'). "
-                         + recover_hint(path))
+        raise StateError(
+            f"The journey '{journey_id}' in {path} is damaged (it is filed under "
+            f"'{journey_id}' but calls itself '{journey.id}').",
+            recover_hint(path),
+        )
     return journey
 
 
@@ -143,17 +163,24 @@ def read_document(directory: Path) -> dict[str, Any]:
                 f"The state file {path} is missing, but its backup {BACKUP_FILE} is there, so "
                 "something removed it. Run 'epoc-wizard doctor --repair' to bring back the "
                 f"backup; or, if you removed it on purpose to start again, delete "
-                f"{directory / BACKUP_FILE} too.") from None
+                f"{directory / BACKUP_FILE} too."
+            ) from None
         return {"schema": SCHEMA_VERSION, "journeys": {}}
     except IsADirectoryError:
-        raise StateError(f"{path} is a folder, not a state file. Move it away, or set "
-                         "EPOC_WIZARD_HOME to another folder. Run 'epoc-wizard doctor' to "
-                         "see what is wrong.") from None
+        raise StateError(
+            f"{path} is a folder, not a state file. Move it away, or set "
+            "EPOC_WIZARD_HOME to another folder. Run 'epoc-wizard doctor' to "
+            "see what is wrong."
+        ) from None
     except NotADirectoryError:
-        raise StateError(f"{directory} is a file, not a folder, so the state cannot be kept "
-                         "there. Set EPOC_WIZARD_HOME to a folder, or move that file "
-                         "away.") from None
+        raise StateError(
+            f"{directory} is a file, not a folder, so the state cannot be kept "
+            "there. Set EPOC_WIZARD_HOME to a folder, or move that file "
+            "away."
+        ) from None
     except OSError as exc:
-        raise StateError(f"Cannot read the state file {path} ({exc.strerror}). Check that it "
-                         "belongs to you and is readable (chmod 600), then try again.") from None
+        raise StateError(
+            f"Cannot read the state file {path} ({exc.strerror}). Check that it "
+            "belongs to you and is readable (chmod 600), then try again."
+        ) from None
     return parse_document(raw, path)

@@ -12,44 +12,12 @@ current until the person says the thing they waited for has arrived.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from epoc_wizard.journey import Journey, StepRecord, StepStatus, WaitRecord
-from epoc_wizard.model import Condition, Flow, Question, Step
-
-
-def holds(cond: Condition | None, answers: Mapping[str, Any]) -> bool:
-    """Whether a condition is true for these answers (no condition: always true)."""
-    if cond is None:
-        return True
-    if cond.all is not None:
-        return all(holds(c, answers) for c in cond.all)
-    if cond.any is not None:
-        return any(holds(c, answers) for c in cond.any)
-    if cond.not_ is not None:
-        return not holds(cond.not_, answers)
-    assert cond.answer is not None
-    value = answers.get(cond.answer)
-    if cond.answered is not None:
-        return (value not in (None, "", [])) == cond.answered
-    if cond.is_ is not None:
-        return value == cond.is_ and type(value) is type(cond.is_)
-    if cond.in_ is not None:
-        return value in cond.in_
-    return isinstance(value, list) and cond.contains in value
-
-
-PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_-]*)\}")
-
-
-def fill_in(template: str, answers: Mapping[str, Any]) -> str:
-    """Put saved answers into ``{question_id}`` places; unknown places stay as they are."""
-    def one(m: re.Match[str]) -> str:
-        value = answers.get(m.group(1))
-        return m.group(0) if value in (None, "") else str(value)
-    return PLACEHOLDER.sub(one, template)
+from epoc_wizard.core.journey import Journey, StepRecord, StepStatus, WaitRecord
+from epoc_wizard.flowspec.conditions import holds
+from epoc_wizard.flowspec.model import Flow, Question, Step
 
 
 def visible_steps(flow: Flow, answers: Mapping[str, Any]) -> list[Step]:
@@ -71,8 +39,11 @@ def current_step(flow: Flow, journey: Journey) -> Step | None:
 def open_questions(step: Step, journey: Journey, session: Mapping[str, Any]) -> list[Question]:
     """Questions of this step still to ask: shown, and answered neither in the journey
     nor (for secrets, which are never saved) earlier in this session."""
-    return [q for q in visible_questions(step, journey.answers)
-            if q.id not in (session if q.secret else journey.answers)]
+    return [
+        q
+        for q in visible_questions(step, journey.answers)
+        if q.id not in (session if q.secret else journey.answers)
+    ]
 
 
 def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datetime) -> Journey:
@@ -88,8 +59,9 @@ def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datet
     return journey.model_copy(update=update)
 
 
-def mark(flow: Flow, journey: Journey, step_id: str, status: StepStatus,
-         now: dt.datetime) -> Journey:
+def mark(
+    flow: Flow, journey: Journey, step_id: str, status: StepStatus, now: dt.datetime
+) -> Journey:
     """Set a step's status. Marking a step waiting starts its wait with a due date; a wait
     that ends with the step done is kept, so the record shows when it began."""
     step = flow.step(step_id)
@@ -99,10 +71,10 @@ def mark(flow: Flow, journey: Journey, step_id: str, status: StepStatus,
         if step.wait is None:
             raise ValueError(f"step '{step_id}' has nothing to wait for")
         wait = start_wait(flow, step, now)
-    record = StepRecord(status=status, done_at=now if status in ("done", "skipped") else None,
-                        wait=wait)
-    return journey.model_copy(update={"steps": {**journey.steps, step_id: record},
-                                      "updated": now})
+    record = StepRecord(
+        status=status, done_at=now if status in ("done", "skipped") else None, wait=wait
+    )
+    return journey.model_copy(update={"steps": {**journey.steps, step_id: record}, "updated": now})
 
 
 def start_wait(flow: Flow, step: Step, now: dt.datetime) -> WaitRecord:
@@ -112,9 +84,14 @@ def start_wait(flow: Flow, step: Step, now: dt.datetime) -> WaitRecord:
     w = step.wait
     due = due_after(now, business_days=w.business_days, minutes=w.minutes)
     contact = flow.contact_book.get(w.contact or step.contact or "")
-    return WaitRecord(wait_for=w.for_, since=now, due=due, late=w.late,
-                      contact=contact.name if contact else None,
-                      phone=contact.phone if contact else None)
+    return WaitRecord(
+        wait_for=w.for_,
+        since=now,
+        due=due,
+        late=w.late,
+        contact=contact.name if contact else None,
+        phone=contact.phone if contact else None,
+    )
 
 
 def go_back(flow: Flow, journey: Journey, now: dt.datetime) -> Journey:
@@ -125,8 +102,7 @@ def go_back(flow: Flow, journey: Journey, now: dt.datetime) -> Journey:
     for step in reversed(shown[:end]):
         if journey.record(step.id).status != "pending":
             steps = {**journey.steps, step.id: StepRecord()}
-            return journey.model_copy(update={"steps": steps, "updated": now,
-                                              "finished": None})
+            return journey.model_copy(update={"steps": steps, "updated": now, "finished": None})
     return journey
 
 
@@ -141,9 +117,16 @@ def summarize(flow: Flow, journey: Journey, now: dt.datetime) -> Journey:
     """Refresh the facts ``status`` reads, and the finished time."""
     done, total = progress(flow, journey)
     step = current_step(flow, journey)
-    summary = journey.summary.model_copy(update={
-        "flow_title": flow.title, "step_id": step.id if step else None,
-        "step_title": step.title if step else None, "done": done, "total": total})
+    summary = journey.summary.model_copy(
+        update={
+            "flow_title": flow.title,
+            "step_id": step.id if step else None,
+            "step_title": step.title if step else None,
+            "done": done,
+            "total": total,
+        }
+    )
     finished = journey.finished or now if step is None else None
-    return journey.model_copy(update={"summary": summary, "finished": finished,
-                                      "flow_version": flow.version})
+    return journey.model_copy(
+        update={"summary": summary, "finished": finished, "flow_version": flow.version}
+    )

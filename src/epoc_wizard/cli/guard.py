@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from epoc_wizard.errors import Interrupted, WizardError
+from epoc_wizard.errors import ExitStatus, Interrupted, WizardError
 
 
 def say(message: str) -> None:
@@ -27,21 +27,26 @@ def guarded(work: Callable[[], int | None]) -> int:
         return exc.exit_code
     except Interrupted as stop:
         if stop.args:  # raised by a session, which saved every answer before the prompt
-            say("\nStopped. Everything you answered is saved. To continue, run: "
-                f"epoc-wizard resume {stop.args[0]}")
+            say(
+                "\nStopped. Everything you answered is saved. To continue, run: "
+                f"epoc-wizard resume {stop.args[0]}"
+            )
         else:  # before any journey was started or changed
             say("\nStopped. Nothing was changed.")
-        return 130
+        return ExitStatus.INTERRUPTED
     except KeyboardInterrupt:
-        say("\nStopped. Progress is saved after every answer; run 'epoc-wizard resume' "
-            "to continue.")
-        return 130
+        say(
+            "\nStopped. Progress is saved after every answer; run 'epoc-wizard resume' to continue."
+        )
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return ExitStatus.OK
     except Exception as exc:
         if os.environ.get("EPOC_WIZARD_DEBUG"):
             raise
-        say(f"Something went wrong inside epoc-wizard ({type(exc).__name__}). Your saved "
+        say(
+            f"Something went wrong inside epoc-wizard ({type(exc).__name__}). Your saved "
             "progress is safe. Please report this, with the command you ran; set "
-            "EPOC_WIZARD_DEBUG=1 to see the details.")
-        return 70
+            "EPOC_WIZARD_DEBUG=1 to see the details."
+        )
+        return ExitStatus.INTERNAL

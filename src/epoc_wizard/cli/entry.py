@@ -72,20 +72,29 @@ def main() -> None:
         return
     words = _quick_words(args[0], args[1:]) if args and args[0] in _QUICK else None
     if words is not None and args[0] == "status":
-        from epoc_wizard.status import main as status_main
+        from epoc_wizard.app.status import main as status_main
+        from epoc_wizard.cli.guard import guarded
 
-        sys.exit(status_main(bool(words["json"]), _text(words["facility"])))
+        sys.exit(guarded(lambda: status_main(bool(words["json"]), _text(words["facility"]))))
     if words is not None:
         from pathlib import Path
 
-        from epoc_wizard.commands import run_journey_command
-        from epoc_wizard.guard import guarded
+        from epoc_wizard.app.journeys import run_journey_command
+        from epoc_wizard.cli.guard import guarded
 
         answers = _text(words["answers"])
-        sys.exit(guarded(lambda: run_journey_command(
-            args[0], _text(words.get("flow", words.get("journey"))), _text(words["facility"]),
-            Path(answers) if answers else None, bool(words["plain"]))))
-    from epoc_wizard.cli import run
+        sys.exit(
+            guarded(
+                lambda: run_journey_command(
+                    args[0],
+                    _text(words.get("flow", words.get("journey"))),
+                    _text(words["facility"]),
+                    Path(answers) if answers else None,
+                    bool(words["plain"]),
+                )
+            )
+        )
+    from epoc_wizard.cli.app import run
 
     run(args)
 

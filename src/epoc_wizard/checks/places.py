@@ -18,36 +18,16 @@ message. Standard library only, because the wizard imports this on start-up.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from epoc_wizard._checkcore import ALNUM, DIGITS, A, CheckResult, fail, ok
-from epoc_wizard._checkdata import (
+from epoc_wizard.checks.result import ALNUM, DIGITS, A, CheckResult, fail, ok
+from epoc_wizard.checks.tables import (
     CCN_THIRD_LETTERS,
     MILITARY_NAMES,
     STATE_ALIASES,
     STATE_NAMES,
     ZIP_PREFIXES,
 )
-from epoc_wizard._checkdata import STATE_CODES as STATE_CODES
-from epoc_wizard._textchecks import (
-    check_activation_key,
-    check_cac_or_navigator_id,
-    check_cmsnet_user_id,
-    check_email,
-    check_epoc_user_id,
-    check_facility_id,
-    check_harp_user_id,
-    check_phone,
-    check_text,
-    looks_like_secret,
-)
-
-__all__ = [
-    "CHECKS", "STATE_AWARE", "STATE_BY_CODE", "STATE_CODES", "CheckResult", "check_activation_key",
-    "check_cac_or_navigator_id", "check_ccn", "check_cmsnet_user_id", "check_email",
-    "check_epoc_user_id", "check_facility_id", "check_harp_user_id", "check_phone", "check_ptan",
-    "check_state", "check_text", "check_zip", "looks_like_secret", "run_check",
-]
+from epoc_wizard.checks.tables import STATE_CODES as STATE_CODES
 
 #: The inverse of ``STATE_CODES``: CMS state code (first two CCN characters) to postal code.
 STATE_BY_CODE: dict[str, str] = {code: st for st, codes in STATE_CODES.items() for code in codes}
@@ -96,54 +76,84 @@ def check_ccn(value: str, state: str | None = None) -> CheckResult:
     raw = value.strip()
     st = _state_code(state)
     if not raw:
-        return fail(raw, "You did not enter a CCN. Type the facility's 6-character CMS "
-                         "Certification Number, like 056304.")
+        return fail(
+            raw,
+            "You did not enter a CCN. Type the facility's 6-character CMS "
+            "Certification Number, like 056304.",
+        )
     if _SCIENTIFIC.fullmatch(raw):
-        return fail(raw, "A spreadsheet changed this CCN into scientific notation, which "
-                         "loses digits. " + _CCN_WHERE)
+        return fail(
+            raw,
+            "A spreadsheet changed this CCN into scientific notation, which "
+            "loses digits. " + _CCN_WHERE,
+        )
     match = _DECIMAL_ZERO.fullmatch(raw)
     if match:
         digits = match.group(1)
         guess = digits.zfill(6) if len(digits) in (5, 6) else ""
         if guess and check_ccn(guess, st).ok:
-            return fail(raw, f"A spreadsheet changed this CCN into a decimal number. "
-                             f"Did you mean {guess}?")
+            return fail(
+                raw, f"A spreadsheet changed this CCN into a decimal number. Did you mean {guess}?"
+            )
         return fail(raw, "A spreadsheet changed this CCN into a decimal number. " + _CCN_WHERE)
     if DIGITS.fullmatch(raw) and len(raw) > 6:
         short = raw.lstrip("0")
         guess = short.zfill(6) if raw.startswith("0") and len(short) in (5, 6) else ""
         if guess and check_ccn(guess, st).ok:
-            return fail(raw, f"This CCN has {len(raw)} digits, but a CCN has 6; a spreadsheet "
-                             f"probably added zeros in front. Did you mean {guess}?")
-        return fail(raw, f"This CCN has {len(raw)} digits, but a CCN has 6, so a spreadsheet "
-                         f"probably changed it. " + _CCN_WHERE)
+            return fail(
+                raw,
+                f"This CCN has {len(raw)} digits, but a CCN has 6; a spreadsheet "
+                f"probably added zeros in front. Did you mean {guess}?",
+            )
+        return fail(
+            raw,
+            f"This CCN has {len(raw)} digits, but a CCN has 6, so a spreadsheet "
+            f"probably changed it. " + _CCN_WHERE,
+        )
     ccn = re.sub(r"[\s-]+", "", raw).upper()
     if DIGITS.fullmatch(ccn) and len(ccn) == 5 and not ccn.startswith("0"):
         guess = "0" + ccn
         lost = "This CCN has 5 digits; a spreadsheet probably dropped its leading zero"
         if st is None or guess[:2] in STATE_CODES[st]:
             return fail(raw, f"{lost}. Did you mean {guess}?")
-        return fail(raw, f"{lost}, but {guess} would be a CCN from "
-                         f"{STATE_NAMES[STATE_BY_CODE[guess[:2]]]}, not from {STATE_NAMES[st]}. "
-                         + _CCN_WHERE)
+        return fail(
+            raw,
+            f"{lost}, but {guess} would be a CCN from "
+            f"{STATE_NAMES[STATE_BY_CODE[guess[:2]]]}, not from {STATE_NAMES[st]}. " + _CCN_WHERE,
+        )
     if not ALNUM.fullmatch(ccn):
-        return fail(raw, "A CCN has only letters and digits, like 056304; remove any other "
-                         "marks and type it again.")
+        return fail(
+            raw,
+            "A CCN has only letters and digits, like 056304; remove any other "
+            "marks and type it again.",
+        )
     if len(ccn) != 6:
-        return fail(raw, f"This CCN has {len(ccn)} characters, but a CCN has exactly 6, "
-                         f"like 056304. " + _CCN_WHERE)
+        return fail(
+            raw,
+            f"This CCN has {len(ccn)} characters, but a CCN has exactly 6, "
+            f"like 056304. " + _CCN_WHERE,
+        )
     code, tail = ccn[:2], ccn[2:]
     if code not in STATE_BY_CODE:
-        return fail(raw, f"A CCN starts with a CMS state code, and {code} is not one. Check "
-                         "the first two characters on the facility's CMS certification letter.")
+        return fail(
+            raw,
+            f"A CCN starts with a CMS state code, and {code} is not one. Check "
+            "the first two characters on the facility's CMS certification letter.",
+        )
     if not _CCN_TAIL.fullmatch(tail) or (tail[0].isalpha() and tail[0] not in CCN_THIRD_LETTERS):
         letters = _join_or(sorted(CCN_THIRD_LETTERS))
-        return fail(raw, "After the 2-character state code, a CCN has 4 digits, or one of the "
-                         f"letters {letters} followed by 3 digits.")
+        return fail(
+            raw,
+            "After the 2-character state code, a CCN has 4 digits, or one of the "
+            f"letters {letters} followed by 3 digits.",
+        )
     if st is not None and code not in STATE_CODES[st]:
-        return fail(raw, f"This CCN starts with {code}, the CMS code for "
-                         f"{STATE_NAMES[STATE_BY_CODE[code]]}, not {STATE_NAMES[st]}. "
-                         f"{STATE_NAMES[st]} CCNs start with {_join_or(list(STATE_CODES[st]))}.")
+        return fail(
+            raw,
+            f"This CCN starts with {code}, the CMS code for "
+            f"{STATE_NAMES[STATE_BY_CODE[code]]}, not {STATE_NAMES[st]}. "
+            f"{STATE_NAMES[st]} CCNs start with {_join_or(list(STATE_CODES[st]))}.",
+        )
     return ok(ccn)
 
 
@@ -153,15 +163,21 @@ def check_ptan(value: str) -> CheckResult:
     """
     raw = value.strip()
     if not raw:
-        return fail(raw, "You did not enter a PTAN. Copy it from the Medicare approval letter "
-                         "your MAC sent, or from PECOS.")
+        return fail(
+            raw,
+            "You did not enter a PTAN. Copy it from the Medicare approval letter "
+            "your MAC sent, or from PECOS.",
+        )
     if any(c.isspace() for c in raw):
         return fail(raw, "A PTAN has no spaces; type it as one group of letters and digits.")
     if not ALNUM.fullmatch(raw):
         return fail(raw, "A PTAN has only letters and digits; remove any dashes or other marks.")
     if len(raw) > 10:
-        return fail(raw, f"This PTAN has {len(raw)} characters, but a PTAN has at most 10. "
-                         "Check it against the approval letter from your MAC.")
+        return fail(
+            raw,
+            f"This PTAN has {len(raw)} characters, but a PTAN has at most 10. "
+            "Check it against the approval letter from your MAC.",
+        )
     return ok(raw.upper())
 
 
@@ -174,8 +190,11 @@ def check_state(value: str) -> CheckResult:
     if key in _NAMES_TO_CODES:
         return ok(_NAMES_TO_CODES[key])
     start = "You did not enter a state." if not raw else "That is not a state the wizard knows."
-    return fail(raw, f"{start} Type the two-letter postal code, like CA or NY, or the full "
-                     "name, like California; DC, PR, VI, GU, AS and MP work too.")
+    return fail(
+        raw,
+        f"{start} Type the two-letter postal code, like CA or NY, or the full "
+        "name, like California; DC, PR, VI, GU, AS and MP work too.",
+    )
 
 
 def _zip_state_problem(zip5: str, st: str | None) -> str:
@@ -185,15 +204,26 @@ def _zip_state_problem(zip5: str, st: str | None) -> str:
     prefix = int(zip5[:3])
     if any(lo <= prefix <= hi for lo, hi in ZIP_PREFIXES[st]):
         return ""
-    owners = [_region_name(s) for s, ranges in ZIP_PREFIXES.items()
-              if any(lo <= prefix <= hi for lo, hi in ranges)]
-    starts = _join_or([f"{lo:03d}" if lo == hi else f"{lo:03d} to {hi:03d}"
-                       for lo, hi in sorted(ZIP_PREFIXES[st])])
+    owners = [
+        _region_name(s)
+        for s, ranges in ZIP_PREFIXES.items()
+        if any(lo <= prefix <= hi for lo, hi in ranges)
+    ]
+    starts = _join_or(
+        [
+            f"{lo:03d}" if lo == hi else f"{lo:03d} to {hi:03d}"
+            for lo, hi in sorted(ZIP_PREFIXES[st])
+        ]
+    )
     if owners:
-        return (f"The ZIP code {zip5} belongs to {_join_or(owners)}, not "
-                f"{_region_name(st)}. Check both against the facility's address.")
-    return (f"The ZIP code {zip5} does not belong to {_region_name(st)}, whose ZIP codes start "
-            f"with {starts}. Check it against the facility's address.")
+        return (
+            f"The ZIP code {zip5} belongs to {_join_or(owners)}, not "
+            f"{_region_name(st)}. Check both against the facility's address."
+        )
+    return (
+        f"The ZIP code {zip5} does not belong to {_region_name(st)}, whose ZIP codes start "
+        f"with {starts}. Check it against the facility's address."
+    )
 
 
 def check_zip(value: str, state: str | None = None) -> CheckResult:
@@ -203,51 +233,37 @@ def check_zip(value: str, state: str | None = None) -> CheckResult:
     raw = value.strip()
     st = _state_code(state, military=True)
     if not raw:
-        return fail(raw, "You did not enter a ZIP code. Type the 5-digit ZIP code, like 02134, "
-                         "or the ZIP+4, like 02134-1234.")
+        return fail(
+            raw,
+            "You did not enter a ZIP code. Type the 5-digit ZIP code, like 02134, "
+            "or the ZIP+4, like 02134-1234.",
+        )
     match = re.fullmatch(r"([0-9]{4,5})(?:[- ]?([0-9]{4}))?(\.0+)?", raw, A)
     if match is None:
         digits = re.sub(r"[\s-]", "", raw)
         if DIGITS.fullmatch(digits):
-            return fail(raw, f"This ZIP code has {len(digits)} digits; a ZIP code has 5, or 9 "
-                             "with the ZIP+4, like 02134-1234.")
+            return fail(
+                raw,
+                f"This ZIP code has {len(digits)} digits; a ZIP code has 5, or 9 "
+                "with the ZIP+4, like 02134-1234.",
+            )
         return fail(raw, "A ZIP code has only digits and an optional dash, like 02134-1234.")
     head, plus4, decimal = match.groups()
     fixed = head.zfill(5) + (f"-{plus4}" if plus4 else "")
     if decimal or len(head) == 4:
-        cause = ("A spreadsheet changed this ZIP code into a decimal number" if decimal else
-                 f"This ZIP code has {len(head + (plus4 or ''))} digits; a spreadsheet probably "
-                 "dropped its leading zero")
+        cause = (
+            "A spreadsheet changed this ZIP code into a decimal number"
+            if decimal
+            else f"This ZIP code has {len(head + (plus4 or ''))} digits; a spreadsheet probably "
+            "dropped its leading zero"
+        )
         problem = _zip_state_problem(fixed[:5], st)
         if problem:
-            return fail(raw, f"{cause}, but {fixed[:5]} does not fit the state either. "
-                             "Check the ZIP code against the facility's address.")
+            return fail(
+                raw,
+                f"{cause}, but {fixed[:5]} does not fit the state either. "
+                "Check the ZIP code against the facility's address.",
+            )
         return fail(raw, f"{cause}. Did you mean {fixed}?")
     problem = _zip_state_problem(fixed[:5], st)
     return fail(raw, problem) if problem else ok(fixed)
-
-
-CHECKS: dict[str, Callable[..., CheckResult]] = {
-    "ccn": check_ccn,
-    "ptan": check_ptan,
-    "state": check_state,
-    "zip": check_zip,
-    "email": check_email,
-    "phone": check_phone,
-    "epoc_user_id": check_epoc_user_id,
-    "activation_key": check_activation_key,
-    "facility_id": check_facility_id,
-    "cac_or_navigator_id": check_cac_or_navigator_id,
-    "cmsnet_user_id": check_cmsnet_user_id,
-    "harp_user_id": check_harp_user_id,
-    "text": check_text,
-}
-STATE_AWARE = frozenset({"ccn", "zip"})
-
-
-def run_check(kind: str, value: str, state: str | None = None) -> CheckResult:
-    """Let flow files name a check by kind; ``state`` only matters for STATE_AWARE kinds."""
-    check = CHECKS.get(kind)
-    if check is None:
-        raise ValueError(f"Unknown check kind {kind!r}; use one of: {', '.join(sorted(CHECKS))}.")
-    return check(value, state=state) if kind in STATE_AWARE else check(value)

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from epoc_wizard import flowcache
 from epoc_wizard.errors import FlowError
+from epoc_wizard.flowspec import cache as flowcache
 
 MAX_BYTES = 512 * 1024
 MAX_NODES = 50_000
@@ -50,8 +50,12 @@ class Located:
 def parse_yaml(text: str, name: str) -> Located:
     """Parse one YAML document safely, keeping line numbers; raise FlowError on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise FlowError([f"{name}:1: the file is larger than {MAX_BYTES // 1024} KiB; "
-                         "a flow file is expected to be a few hundred lines"])
+        raise FlowError(
+            [
+                f"{name}:1: the file is larger than {MAX_BYTES // 1024} KiB; "
+                "a flow file is expected to be a few hundred lines"
+            ]
+        )
     import yaml
 
     loader_class: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -60,8 +64,12 @@ def parse_yaml(text: str, name: str) -> Located:
         try:
             node = loader.get_single_node()
             if node is None:
-                raise FlowError([f"{name}:1: the file is empty; expected a flow "
-                                 "(a mapping with 'id', 'title', 'steps', ...)"])
+                raise FlowError(
+                    [
+                        f"{name}:1: the file is empty; expected a flow "
+                        "(a mapping with 'id', 'title', 'steps', ...)"
+                    ]
+                )
             build = _Builder(yaml, loader, name)
             data = build(node, ())
             lines = build.lines
@@ -70,8 +78,12 @@ def parse_yaml(text: str, name: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise FlowError([f"{name}:{line}: this is not valid YAML ({exc.problem}); "
-                         "check the indentation and quoting around this line"]) from None
+        raise FlowError(
+            [
+                f"{name}:{line}: this is not valid YAML ({exc.problem}); "
+                "check the indentation and quoting around this line"
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise FlowError([f"{name}:1: this is not valid YAML ({exc})"]) from None
     except RecursionError:
@@ -97,26 +109,44 @@ class _Builder:
 
     def __call__(self, node: Any, path: Path_) -> Any:
         if id(node) in self.seen:
-            raise FlowError([f"{self.name}:{node.start_mark.line + 1}: YAML anchors and "
-                             "aliases (& and *) are not allowed in flow files; write the "
-                             "value out"])
+            raise FlowError(
+                [
+                    f"{self.name}:{node.start_mark.line + 1}: YAML anchors and "
+                    "aliases (& and *) are not allowed in flow files; write the "
+                    "value out"
+                ]
+            )
         self.seen.add(id(node))
         if len(self.seen) > MAX_NODES:
-            raise FlowError([f"{self.name}:1: the file has more than {MAX_NODES} values; "
-                             "a flow file is expected to be far smaller"])
+            raise FlowError(
+                [
+                    f"{self.name}:1: the file has more than {MAX_NODES} values; "
+                    "a flow file is expected to be far smaller"
+                ]
+            )
         self.lines.setdefault(path, node.start_mark.line + 1)
-        plain = {self.yaml.MappingNode: "tag:yaml.org,2002:map",
-                 self.yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node))
+        plain = {
+            self.yaml.MappingNode: "tag:yaml.org,2002:map",
+            self.yaml.SequenceNode: "tag:yaml.org,2002:seq",
+        }.get(type(node))
         if plain is not None and node.tag != plain:
-            raise FlowError([f"{self.name}:{node.start_mark.line + 1}: this is not valid YAML "
-                             f"for a flow (the tag {node.tag} is not allowed; flow files hold "
-                             "plain data only)"])
+            raise FlowError(
+                [
+                    f"{self.name}:{node.start_mark.line + 1}: this is not valid YAML "
+                    f"for a flow (the tag {node.tag} is not allowed; flow files hold "
+                    "plain data only)"
+                ]
+            )
         if isinstance(node, self.yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key, value in node.value:
                 if id(key) in self.seen or not isinstance(key, self.yaml.ScalarNode):
-                    raise FlowError([f"{self.name}:{key.start_mark.line + 1}: keys must be "
-                                     "plain words, not lists, mappings or aliases"])
+                    raise FlowError(
+                        [
+                            f"{self.name}:{key.start_mark.line + 1}: keys must be "
+                            "plain words, not lists, mappings or aliases"
+                        ]
+                    )
                 self.seen.add(id(key))
                 self.lines[(*path, key.value)] = key.start_mark.line + 1
                 out[self._scalar(key)] = self(value, (*path, key.value))
@@ -134,8 +164,12 @@ class _Builder:
 def validate(doc: Located, model: type[M]) -> M:
     """Build ``model`` from a parsed document, or raise FlowError listing every problem."""
     if not isinstance(doc.data, dict):
-        raise FlowError([f"{doc.name}:1: expected a mapping of keys (like 'id: cmsnet') at "
-                         f"the top of the file, found {type(doc.data).__name__}"])
+        raise FlowError(
+            [
+                f"{doc.name}:1: expected a mapping of keys (like 'id: cmsnet') at "
+                f"the top of the file, found {type(doc.data).__name__}"
+            ]
+        )
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -147,8 +181,7 @@ def _describe(doc: Located, err: Any) -> str:
     where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        msg = (f"unknown key '{loc[-1]}'; check its spelling against "
-               "'epoc-wizard flows schema'")
+        msg = f"unknown key '{loc[-1]}'; check its spelling against 'epoc-wizard flows schema'"
     elif err["type"] == "missing":
         msg = f"'{loc[-1]}' is required here but missing"
     elif "input" in err and not isinstance(err["input"], dict | list):

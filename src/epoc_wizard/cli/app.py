@@ -25,17 +25,27 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-flows_app = typer.Typer(help="List, show and check flow files.", no_args_is_help=True,
-                        rich_markup_mode=None)
+flows_app = typer.Typer(
+    help="List, show and check flow files.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(flows_app, name="flows")
 
-AnswersOpt = Annotated[Path | None, typer.Option(
-    "--answers", help="Answer from a YAML or JSON file instead of the keyboard.",
-    dir_okay=False)]
-FacilityOpt = Annotated[str | None, typer.Option(
-    "--facility", help="The facility's CCN (6 characters), to keep facilities apart.")]
-PlainOpt = Annotated[bool, typer.Option(
-    "--plain", help="Numbered choices and no colour, for screen readers (also NO_COLOR).")]
+AnswersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers", help="Answer from a YAML or JSON file instead of the keyboard.", dir_okay=False
+    ),
+]
+FacilityOpt = Annotated[
+    str | None,
+    typer.Option("--facility", help="The facility's CCN (6 characters), to keep facilities apart."),
+]
+PlainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--plain", help="Numbered choices and no colour, for screen readers (also NO_COLOR)."
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -46,37 +56,47 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """A step-by-step guide through CMS accounts."""
 
 
 @app.command()
 def start(
-    flow: Annotated[str | None, typer.Argument(
-        help="The flow to follow (see 'epoc-wizard flows list'); omit it to answer "
-        "a few questions and get the path you need.")] = None,
+    flow: Annotated[
+        str | None,
+        typer.Argument(
+            help="The flow to follow (see 'epoc-wizard flows list'); omit it to answer "
+            "a few questions and get the path you need."
+        ),
+    ] = None,
     facility: FacilityOpt = None,
     answers: AnswersOpt = None,
     plain: PlainOpt = False,
 ) -> None:
     """Start a new journey (or offer to continue the same one)."""
-    from epoc_wizard.commands import run_journey_command
+    from epoc_wizard.app.journeys import run_journey_command
 
     run_journey_command("start", flow, facility, answers, plain)
 
 
 @app.command()
 def resume(
-    journey: Annotated[str | None, typer.Argument(
-        help="The journey id (see 'epoc-wizard status'); omit for the most recent.")] = None,
+    journey: Annotated[
+        str | None,
+        typer.Argument(help="The journey id (see 'epoc-wizard status'); omit for the most recent."),
+    ] = None,
     facility: FacilityOpt = None,
     answers: AnswersOpt = None,
     plain: PlainOpt = False,
 ) -> None:
     """Continue a journey where you stopped."""
-    from epoc_wizard.commands import run_journey_command
+    from epoc_wizard.app.journeys import run_journey_command
 
     run_journey_command("resume", journey, facility, answers, plain)
 
@@ -87,7 +107,7 @@ def status(
     facility: FacilityOpt = None,
 ) -> None:
     """Show where every journey stands: progress, next step, waits."""
-    from epoc_wizard.status import main as status_main
+    from epoc_wizard.app.status import main as status_main
 
     raise typer.Exit(status_main(as_json, facility))
 
@@ -98,7 +118,7 @@ def reset(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete one journey's saved progress."""
-    from epoc_wizard.store import Store
+    from epoc_wizard.state.store import Store
 
     store = Store()
     if journey not in store.journeys():  # a damaged journey can still be deleted
@@ -115,12 +135,17 @@ def reset(
 
 @app.command()
 def doctor(
-    repair: Annotated[bool, typer.Option(
-        "--repair", help="Set a damaged state file aside (never deleted), restore the last "
-        "good save, fix permissions.")] = False,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Set a damaged state file aside (never deleted), restore the last "
+            "good save, fix permissions.",
+        ),
+    ] = False,
 ) -> None:
     """Check the saved progress, its permissions, the lock and the flows; say what to do."""
-    from epoc_wizard.doctor import main as doctor_main
+    from epoc_wizard.app.doctor import main as doctor_main
 
     raise typer.Exit(doctor_main(repair_it=repair))
 
@@ -130,8 +155,8 @@ def contacts(
     flow: Annotated[str | None, typer.Argument(help="Only the contacts of this flow.")] = None,
 ) -> None:
     """List the help desks: phone, e-mail, postal address."""
-    from epoc_wizard.catalog import load_catalog
-    from epoc_wizard.outline import contact_lines
+    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.flowspec.outline import contact_lines
 
     catalog = load_catalog()
     if flow:
@@ -145,19 +170,28 @@ def contacts(
 
 @app.command()
 def check(
-    kind: Annotated[str, typer.Argument(help="What the value is: ccn, ptan, state, zip, "
-                                        "email, phone, epoc_user_id, activation_key, ...")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="What the value is: ccn, ptan, state, zip, "
+            "email, phone, epoc_user_id, activation_key, ..."
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="The value to check.")],
-    state: Annotated[str | None, typer.Option("--state", help="The facility's state, "
-                                              "for ccn and zip.")] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="The facility's state, for ccn and zip.")
+    ] = None,
 ) -> None:
     """Check a value before you type it into a CMS portal (exit 0 if fine, 1 if not)."""
     from epoc_wizard.checks import CHECKS, run_check
 
     key = kind.lower().replace("-", "_")
     if key not in CHECKS:
-        raise WizardError(f"'{kind}' is not a kind of value this can check. Try one of: "
-                          f"{', '.join(sorted(CHECKS))}.", exit_code=2)
+        raise WizardError(
+            f"'{kind}' is not a kind of value this can check. Try one of: "
+            f"{', '.join(sorted(CHECKS))}.",
+            exit_code=2,
+        )
     if state is not None:
         known = run_check("state", state)
         if not known.ok:
@@ -172,33 +206,41 @@ def check(
 
 @app.command()
 def export(
-    journey: Annotated[str | None, typer.Argument(
-        help="The journey id; omit for the most recent one.")] = None,
+    journey: Annotated[
+        str | None, typer.Argument(help="The journey id; omit for the most recent one.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
-    output: Annotated[Path | None, typer.Option("--output", help="Write to this file.",
-                                                dir_okay=False)] = None,
-    blank: Annotated[str | None, typer.Option(
-        "--blank", help="Print an empty checklist of this flow, to work from on paper.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to this file.", dir_okay=False)
+    ] = None,
+    blank: Annotated[
+        str | None,
+        typer.Option(
+            "--blank", help="Print an empty checklist of this flow, to work from on paper."
+        ),
+    ] = None,
     facility: FacilityOpt = None,
 ) -> None:
     """Print a journey's record: checklist, IDs obtained, waits, contacts."""
-    from epoc_wizard.commands import normalize_facility
-    from epoc_wizard.reports import export as make
+    from epoc_wizard.app.journeys import normalize_facility
+    from epoc_wizard.app.reports import export as make
 
     print(make(journey, normalize_facility(facility), fmt, output, blank))
 
 
 @app.command()
 def email(
-    journey: Annotated[str | None, typer.Argument(
-        help="The journey id; omit for the most recent one.")] = None,
-    open_id: Annotated[str | None, typer.Option(
-        "--open", help="Open this draft in your mail program.")] = None,
+    journey: Annotated[
+        str | None, typer.Argument(help="The journey id; omit for the most recent one.")
+    ] = None,
+    open_id: Annotated[
+        str | None, typer.Option("--open", help="Open this draft in your mail program.")
+    ] = None,
     facility: FacilityOpt = None,
 ) -> None:
     """List the e-mails to send, and save each as an .eml draft."""
-    from epoc_wizard.commands import normalize_facility
-    from epoc_wizard.reports import email as make
+    from epoc_wizard.app.journeys import normalize_facility
+    from epoc_wizard.app.reports import email as make
 
     print(make(journey, normalize_facility(facility), open_id))
 
@@ -207,12 +249,13 @@ def email(
 def edit(
     journey: Annotated[str, typer.Argument(help="The journey id.")],
     question: Annotated[str, typer.Argument(help="The question id (see 'flows show').")],
-    value: Annotated[str | None, typer.Option(
-        "--value", help="The new answer, without asking (same checks).")] = None,
+    value: Annotated[
+        str | None, typer.Option("--value", help="The new answer, without asking (same checks).")
+    ] = None,
     plain: PlainOpt = False,
 ) -> None:
     """Change one earlier answer; the steps that depend on it follow."""
-    from epoc_wizard import commands
+    from epoc_wizard.app import journeys as commands
 
     try:
         print(commands.edit(journey, question, value, plain))
@@ -223,8 +266,8 @@ def edit(
 @flows_app.command("list")
 def flows_list() -> None:
     """Every path the wizard knows, with its status."""
-    from epoc_wizard.catalog import load_catalog
-    from epoc_wizard.outline import flow_status
+    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.flowspec.outline import flow_status
 
     for f in load_catalog().flows.values():
         print(f"{f.id:<16} {flow_status(f):<40} {f.title}")
@@ -234,17 +277,18 @@ def flows_list() -> None:
 @flows_app.command("show")
 def flows_show(flow: Annotated[str, typer.Argument(help="The flow id.")]) -> None:
     """The steps of a flow as a readable outline."""
-    from epoc_wizard.catalog import load_catalog
-    from epoc_wizard.outline import outline
+    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.flowspec.outline import outline
 
     print(outline(load_catalog().get(flow)))
 
 
 @flows_app.command("check")
-def flows_check(paths: Annotated[list[Path], typer.Argument(
-        help="Flow files or folders to check.")]) -> None:
+def flows_check(
+    paths: Annotated[list[Path], typer.Argument(help="Flow files or folders to check.")],
+) -> None:
     """Check flow files someone wrote; every problem as file:line."""
-    from epoc_wizard.catalog import check_files
+    from epoc_wizard.flowspec.catalog import check_files
 
     problems = check_files(paths)
     for p in problems:
@@ -260,14 +304,14 @@ def flows_schema() -> None:
     """Print the JSON Schema of flow files, for editors."""
     import json
 
-    from epoc_wizard.model import json_schema
+    from epoc_wizard.flowspec.model import json_schema
 
     print(json.dumps(json_schema(), indent=2))
 
 
 def run(args: list[str]) -> NoReturn:
     """Run the app; every failure becomes a sentence and an exit code (``guard.py``)."""
-    from epoc_wizard.guard import guarded, say
+    from epoc_wizard.cli.guard import guarded, say
 
     def work() -> int:
         try:

@@ -14,10 +14,10 @@ import os
 import stat
 from pathlib import Path
 
-from epoc_wizard.doctor import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Reading, name_list, read_state
 from epoc_wizard.errors import StateError
-from epoc_wizard.statefile import BACKUP_FILE, LOCK_FILE, STATE_FILE, state_dir
-from epoc_wizard.store import Store
+from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, state_dir
+from epoc_wizard.state.health import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Reading, name_list, read_state
+from epoc_wizard.state.store import Store
 from epoc_wizard.words import plural
 
 
@@ -43,41 +43,59 @@ def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> li
         for jid in taken:
             keep[jid] = backup.good[jid]
         store.replace(keep)
-        said = [f"Kept the {plural(len(reading.good), 'journey that was', 'journeys that were')}"
-                f" fine ({name_list(list(reading.good))})."] if reading.good else []
+        said = (
+            [
+                f"Kept the {plural(len(reading.good), 'journey that was', 'journeys that were')}"
+                f" fine ({name_list(list(reading.good))})."
+            ]
+            if reading.good
+            else []
+        )
         if taken:
-            said.append(f"Took {name_list(taken)} from {BACKUP_FILE}, as it was at the save "
-                        "before the last; answers given after that are only in the damaged "
-                        "copy.")
+            said.append(
+                f"Took {name_list(taken)} from {BACKUP_FILE}, as it was at the save "
+                "before the last; answers given after that are only in the damaged "
+                "copy."
+            )
         if lost:
-            said.append(f"Could not recover {name_list(lost)}: {BACKUP_FILE} does not have "
-                        f"{'it' if len(lost) == 1 else 'them'} in good order. "
-                        f"{'It stays' if len(lost) == 1 else 'They stay'} in {aside.name}; "
-                        f"start {'it' if len(lost) == 1 else 'them'} again with "
-                        "'epoc-wizard start'.")
+            said.append(
+                f"Could not recover {name_list(lost)}: {BACKUP_FILE} does not have "
+                f"{'it' if len(lost) == 1 else 'them'} in good order. "
+                f"{'It stays' if len(lost) == 1 else 'They stay'} in {aside.name}; "
+                f"start {'it' if len(lost) == 1 else 'them'} again with "
+                "'epoc-wizard start'."
+            )
         return said
     if backup.kind == "ok":
         store.replace(backup.good)
-        return [f"Restored the last good save from {BACKUP_FILE}: "
-                f"{plural(len(backup.good), 'journey', 'journeys')}"
-                + (f" ({name_list(list(backup.good))})" if backup.good else "")
-                + ". Answers given after that save are only in the damaged copy."]
+        return [
+            f"Restored the last good save from {BACKUP_FILE}: "
+            f"{plural(len(backup.good), 'journey', 'journeys')}"
+            + (f" ({name_list(list(backup.good))})" if backup.good else "")
+            + ". Answers given after that save are only in the damaged copy."
+        ]
     if backup.kind == "journeys" and backup.good:
         store.replace(backup.good)
-        return [f"Restored what is good in {BACKUP_FILE}: {name_list(list(backup.good))}; "
-                f"{name_list(list(backup.bad))} could not be recovered."]
+        return [
+            f"Restored what is good in {BACKUP_FILE}: {name_list(list(backup.good))}; "
+            f"{name_list(list(backup.bad))} could not be recovered."
+        ]
     store.replace({})
     why = "there is none" if backup.kind == "missing" else "it is damaged too"
-    return [f"Could not restore {BACKUP_FILE} ({why}), so the wizard starts again with no "
-            f"saved journeys. Your old progress stays in {aside.name}."]
+    return [
+        f"Could not restore {BACKUP_FILE} ({why}), so the wizard starts again with no "
+        f"saved journeys. Your old progress stays in {aside.name}."
+    ]
 
 
 def _fix_modes(directory: Path) -> list[str]:
     said = []
     me = os.getuid()
-    targets = [(directory, 0o700)] + [
-        (directory / n, 0o600) for n in (STATE_FILE, BACKUP_FILE, LOCK_FILE)] + [
-        (p, 0o600) for p in sorted(directory.glob(DAMAGED_GLOB))]
+    targets = (
+        [(directory, 0o700)]
+        + [(directory / n, 0o600) for n in (STATE_FILE, BACKUP_FILE, LOCK_FILE)]
+        + [(p, 0o600) for p in sorted(directory.glob(DAMAGED_GLOB))]
+    )
     for path, want in targets:
         try:
             st = path.lstat()
@@ -85,11 +103,13 @@ def _fix_modes(directory: Path) -> list[str]:
             continue
         if st.st_uid != me or stat.S_ISLNK(st.st_mode):
             continue
-        if (stat.S_ISDIR(st.st_mode) if want == 0o700 else stat.S_ISREG(st.st_mode)) and \
-                stat.S_IMODE(st.st_mode) != want:
+        if (
+            stat.S_ISDIR(st.st_mode) if want == 0o700 else stat.S_ISREG(st.st_mode)
+        ) and stat.S_IMODE(st.st_mode) != want:
             os.chmod(path, want)
-            said.append(f"Set the permissions of {path} to {want:o} (was "
-                        f"{stat.S_IMODE(st.st_mode):o}).")
+            said.append(
+                f"Set the permissions of {path} to {want:o} (was {stat.S_IMODE(st.st_mode):o})."
+            )
     return said
 
 
@@ -119,29 +139,39 @@ def repair(directory: Path | None = None, now: dt.datetime | None = None) -> lis
                     restored = _restore(store, reading, backup, aside)
                 except StateError as exc:
                     os.rename(aside, path)  # as it was: nothing half done
-                    raise StateError(f"{exc.message.split('. Your last saved')[0]}. The "
-                                     "repair was undone and nothing was changed; fix this "
-                                     f"and run '{REPAIR}' again.") from None
+                    raise StateError(
+                        exc.problem,
+                        "The repair was undone and nothing was "
+                        f"changed; fix this and run '{REPAIR}' again.",
+                    ) from None
                 said.append(f"Moved the {what} to {aside} (kept, not deleted).")
                 said += restored
             elif reading.kind == "missing" and (directory / BACKUP_FILE).exists():
                 backup = read_state(directory / BACKUP_FILE)
                 if backup.usable:
                     store.replace(backup.good)
-                    said.append(f"The state file was missing: brought back {BACKUP_FILE} "
-                                f"({plural(len(backup.good), 'journey', 'journeys')}).")
+                    said.append(
+                        f"The state file was missing: brought back {BACKUP_FILE} "
+                        f"({plural(len(backup.good), 'journey', 'journeys')})."
+                    )
                     if backup.bad:
-                        said.append(f"Could not bring back {name_list(list(backup.bad))}: "
-                                    "damaged in the backup too.")
+                        said.append(
+                            f"Could not bring back {name_list(list(backup.bad))}: "
+                            "damaged in the backup too."
+                        )
                 else:
                     aside = _set_aside(directory / BACKUP_FILE, now)
                     store.replace({})
-                    said.append(f"The state file was missing and its backup is damaged: moved "
-                                f"the backup to {aside} (kept, not deleted) and started again "
-                                "with no saved journeys.")
+                    said.append(
+                        f"The state file was missing and its backup is damaged: moved "
+                        f"the backup to {aside} (kept, not deleted) and started again "
+                        "with no saved journeys."
+                    )
             elif reading.kind == "newer":
-                said.append("Left the state file as it is: a newer epoc-wizard wrote it, so "
-                            "it is not damaged; upgrade this one instead.")
+                said.append(
+                    "Left the state file as it is: a newer epoc-wizard wrote it, so "
+                    "it is not damaged; upgrade this one instead."
+                )
             elif reading.kind == "unreadable":
                 said.append(f"Left the state file as it is: {reading.why}.")
             said += _fix_modes(directory)
@@ -149,10 +179,14 @@ def repair(directory: Path | None = None, now: dt.datetime | None = None) -> lis
             for t in temps:
                 t.unlink(missing_ok=True)
             if temps:
-                said.append(f"Removed {plural(len(temps), 'temporary file', 'temporary files')}"
-                            " left by an interrupted save.")
+                said.append(
+                    f"Removed {plural(len(temps), 'temporary file', 'temporary files')}"
+                    " left by an interrupted save."
+                )
     except OSError as exc:
-        raise StateError(f"Could not finish the repair in {directory} "
-                         f"({exc.strerror or exc}). Nothing was deleted: "
-                         + (" ".join(said) if said else "nothing was changed.")) from None
+        raise StateError(
+            f"Could not finish the repair in {directory} "
+            f"({exc.strerror or exc}). Nothing was deleted: "
+            + (" ".join(said) if said else "nothing was changed.")
+        ) from None
     return said

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from epoc_wizard.model import Condition, Contact, Flow
+from epoc_wizard.flowspec.model import Condition, Contact, Flow
 
 
 def contact_lines(contact: Contact) -> list[str]:
@@ -64,8 +64,7 @@ def _paren(cond: Condition, flow: Flow | None) -> str:
 
 
 def outline(flow: Flow) -> str:
-    lines = [f"{flow.title} ({flow.id}, version {flow.version}): {flow_status(flow)}",
-             flow.summary]
+    lines = [f"{flow.title} ({flow.id}, version {flow.version}): {flow_status(flow)}", flow.summary]
     if flow.retired:
         lines.append(f"Replaced by: {flow.retired.replacement}")
     if flow.overlays:
@@ -80,10 +79,13 @@ def outline(flow: Flow) -> str:
             secret = ", never saved" if q.secret else ""
             lines.append(f"      ? {q.prompt} [{q.kind}{secret}]{cond}")
         if step.wait:
-            span = (f"{step.wait.business_days} business day(s)" if step.wait.business_days
-                    else f"{step.wait.minutes} minute(s)")
+            span = (
+                f"{step.wait.business_days} business day(s)"
+                if step.wait.business_days
+                else f"{step.wait.minutes} minute(s)"
+            )
             lines.append(f"      then wait for {step.wait.for_} (about {span})")
         if step.email:
-            lines.append(f"      e-mail to send: \"{step.email.subject}\"")
+            lines.append(f'      e-mail to send: "{step.email.subject}"')
         lines.append(f"      source: {step.source.doc}, {step.source.where}")
     return "\n".join(lines)

@@ -14,25 +14,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from epoc_wizard import clock, engine
-from epoc_wizard.catalog import Catalog, load_catalog
+from epoc_wizard import clock
+from epoc_wizard.app.session import Session
 from epoc_wizard.checks import check_ccn
+from epoc_wizard.core import engine
+from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import UsageError, WizardError
-from epoc_wizard.journey import Journey
-from epoc_wizard.model import Flow
-from epoc_wizard.session import Session
-from epoc_wizard.store import Store
+from epoc_wizard.flowspec.catalog import Catalog, load_catalog
+from epoc_wizard.flowspec.conditions import holds
+from epoc_wizard.flowspec.model import Flow
+from epoc_wizard.state.store import Store
 from epoc_wizard.ui import Asker
 from epoc_wizard.ui.scripted import AnswersFile, Scripted, read_answers_file
 from epoc_wizard.ui.show import View
 
-PROVIDER_LABELS = {"nursing_home": "a nursing home (skilled nursing or long-term care)",
-                   "hospice": "a hospice", "home_health": "a home health agency",
-                   "state_agency": "a state survey agency", "assister": "an assister"}
+PROVIDER_LABELS = {
+    "nursing_home": "a nursing home (skilled nursing or long-term care)",
+    "hospice": "a hospice",
+    "home_health": "a home health agency",
+    "state_agency": "a state survey agency",
+    "assister": "an assister",
+}
 
 
-def run_journey_command(name: str, target: str | None, facility: str | None,
-                        answers: Path | None, plain: bool) -> None:
+def run_journey_command(
+    name: str, target: str | None, facility: str | None, answers: Path | None, plain: bool
+) -> None:
     """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call.
 
     Mistakes in the command line itself (a bad CCN, an unknown flow) are reported first,
@@ -64,17 +71,21 @@ class Context:
         return Session(flow, self.store, self.asker, self.view, clock.now)
 
 
-def make_context(answers_path: Path | None, plain: bool,
-                 needs: str = "the answers in a file with --answers FILE "
-                              "(see 'epoc-wizard start --help')",
-                 catalog: Catalog | None = None) -> Context:
+def make_context(
+    answers_path: Path | None,
+    plain: bool,
+    needs: str = "the answers in a file with --answers FILE (see 'epoc-wizard start --help')",
+    catalog: Catalog | None = None,
+) -> Context:
     answers = read_answers_file(answers_path) if answers_path else None
     asker: Asker
     if answers is not None:
         asker = Scripted(answers)
     elif not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("There is no terminal here to ask questions on. Run this in a "
-                         f"terminal, or give {needs}.")
+        raise UsageError(
+            "There is no terminal here to ask questions on. Run this in a "
+            f"terminal, or give {needs}."
+        )
     elif plain_wanted(plain):
         from epoc_wizard.ui.plain import PlainPrompter
 
@@ -83,8 +94,9 @@ def make_context(answers_path: Path | None, plain: bool,
         from epoc_wizard.ui.ask import Prompter
 
         asker = Prompter()
-    return Context(catalog or load_catalog(), Store(), asker, View(plain=plain_wanted(plain)),
-                   answers)
+    return Context(
+        catalog or load_catalog(), Store(), asker, View(plain=plain_wanted(plain)), answers
+    )
 
 
 def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
@@ -108,8 +120,7 @@ def _new_id(flow_id: str, facility: str | None, taken: set[str]) -> str:
 
 def _unfinished(store: Store) -> list[Journey]:
     # store.journey: a damaged entry is a StateError with a sentence, never a traceback.
-    out = [store.journey(jid, j) for jid, j in store.journeys().items()
-           if not j.get("finished")]
+    out = [store.journey(jid, j) for jid, j in store.journeys().items() if not j.get("finished")]
     return sorted(out, key=lambda j: j.updated, reverse=True)
 
 
@@ -119,47 +130,63 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
     if r is None:
         return flow
     replacement = ctx.catalog.get(r.replacement)
-    ctx.view.notice(f"Retired on {r.on:%d %B %Y} for "
-                    + ", ".join(p.replace("_", " ") + "s" for p in r.for_), r.message)
+    ctx.view.notice(
+        f"Retired on {r.on:%d %B %Y} for " + ", ".join(p.replace("_", " ") + "s" for p in r.for_),
+        r.message,
+    )
     if provider is not None:
         if provider in r.for_:
-            ctx.view.info(f"This is for a {str(provider).replace('_', ' ')}, so you are "
-                          f"taken to '{replacement.title}' instead.")
+            ctx.view.info(
+                f"This is for a {str(provider).replace('_', ' ')}, so you are "
+                f"taken to '{replacement.title}' instead."
+            )
             return replacement
         return flow
     whom = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in r.for_)
     if not ctx.asker.confirm(f"Is this for {whom}?", default=True):
         return flow
-    pick = ctx.asker.choose("What would you like to do?", [
-        (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
-        (flow.id, "Continue with the retired steps anyway (for the record)")])
+    pick = ctx.asker.choose(
+        "What would you like to do?",
+        [
+            (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
+            (flow.id, "Continue with the retired steps anyway (for the record)"),
+        ],
+    )
     return replacement if pick == replacement.id else flow
 
 
 def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
     """Ask the triage questions; the flow the person chose to start, and its preset answers."""
-    from epoc_wizard.answers import validator
-    from epoc_wizard.triage import QUESTIONS, nothing_to_start, prefill, recommend
+    from epoc_wizard.core.answers import validator
+    from epoc_wizard.core.triage import QUESTIONS, nothing_to_start, prefill, recommend
 
     ctx.view.info("A few questions to find the path you need.")
     answers: dict[str, Any] = {}
     for q in QUESTIONS:
-        if engine.holds(q.when, answers):
+        if holds(q.when, answers):
             answers[q.id] = ctx.asker.ask(q, validator(q, answers))
     recs = recommend(answers)
     if not recs:
         ctx.view.notice("Nothing to start here", nothing_to_start(answers))
         return None, {}
-    ctx.view.notice("Recommended, in this order", "\n".join(
-        f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
-        for i, r in enumerate(recs, 1)))
+    ctx.view.notice(
+        "Recommended, in this order",
+        "\n".join(
+            f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
+            for i, r in enumerate(recs, 1)
+        ),
+    )
     if answers.get("scope") == "several":
-        ctx.view.info("For several facilities, start one journey per facility with "
-                      "--facility CCN, or list them in an answers file under 'facilities:'; "
-                      "'epoc-wizard status' groups them by facility.")
-    pick = ctx.asker.choose("Start now?", [
-        (r.flow, f"Start '{ctx.catalog.get(r.flow).title}' now") for r in recs]
-        + [("", "Not now")])
+        ctx.view.info(
+            "For several facilities, start one journey per facility with "
+            "--facility CCN, or list them in an answers file under 'facilities:'; "
+            "'epoc-wizard status' groups them by facility."
+        )
+    pick = ctx.asker.choose(
+        "Start now?",
+        [(r.flow, f"Start '{ctx.catalog.get(r.flow).title}' now") for r in recs]
+        + [("", "Not now")],
+    )
     if not pick:
         ctx.view.info("Nothing was started. Run 'epoc-wizard start' again when you are ready.")
         return None, {}
@@ -168,7 +195,7 @@ def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
 
 def _preset(flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
     """The preset answers this flow asks for, and only those its checks accept."""
-    from epoc_wizard.answers import check_answer
+    from epoc_wizard.core.answers import check_answer
 
     out: dict[str, Any] = {}
     for qid, value in values.items():
@@ -192,35 +219,59 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         flow_id, preset = _triage(ctx)
         if flow_id is None:  # triage has said why
             return None
-    provider = (ctx.answers.answers.get("provider_type") if ctx.answers is not None
-                else preset.get("provider_type"))
+    provider = (
+        ctx.answers.answers.get("provider_type")
+        if ctx.answers is not None
+        else preset.get("provider_type")
+    )
     flow = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
     if facility is None and ctx.answers is not None:
         if ctx.answers.data.get("facility") is not None:
-            facility = normalize_facility(str(ctx.answers.data["facility"]),
-                                          f"{ctx.answers.name}: facility")
+            facility = normalize_facility(
+                str(ctx.answers.data["facility"]), f"{ctx.answers.name}: facility"
+            )
         else:  # a wrong CCN here is reported by the question's own check, later
             ccn = check_ccn(str(ctx.answers.answers.get("ccn", "")))
             facility = ccn.value if ccn.ok else None
     # Without a facility yet, any unfinished journey of this flow may be the one meant.
-    same = [j for j in _unfinished(ctx.store)
-            if j.flow == flow.id and (facility is None or j.facility == facility)]
+    same = [
+        j
+        for j in _unfinished(ctx.store)
+        if j.flow == flow.id and (facility is None or j.facility == facility)
+    ]
     if same:
         j = same[0]
         where = f" for {j.facility}" if j.facility else ""
         pick = ctx.asker.choose(
-            f"You already have an unfinished '{flow.title}' journey{where} ({j.id}).", [
+            f"You already have an unfinished '{flow.title}' journey{where} ({j.id}).",
+            [
                 ("resume", "Continue that journey (recommended)"),
-                ("new", "Start a separate new journey")])
+                ("new", "Start a separate new journey"),
+            ],
+        )
         if pick == "resume":
             return ctx.session(flow).run(j)
     now = clock.now()
     answers = _preset(flow, {**preset, **({"ccn": facility} if facility else {})})
-    journey = ctx.store.create(lambda taken: engine.summarize(flow, Journey(
-        id=_new_id(flow.id, facility, taken), flow=flow.id, flow_version=flow.version,
-        facility=facility, created=now, updated=now, answers=answers), now))
-    ctx.view.info(f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
-                  "as you go; press Ctrl-C at any time to stop.")
+    journey = ctx.store.create(
+        lambda taken: engine.summarize(
+            flow,
+            Journey(
+                id=_new_id(flow.id, facility, taken),
+                flow=flow.id,
+                flow_version=flow.version,
+                facility=facility,
+                created=now,
+                updated=now,
+                answers=answers,
+            ),
+            now,
+        )
+    )
+    ctx.view.info(
+        f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
+        "as you go; press Ctrl-C at any time to stop."
+    )
     return ctx.session(flow).run(journey)
 
 
@@ -234,48 +285,72 @@ def start_batch(ctx: Context, flow_id: str | None) -> None:
     assert ctx.answers is not None
     entries = ctx.answers.data["facilities"]
     if not isinstance(entries, list) or not all(
-            isinstance(e, dict) and e.get("facility") for e in entries):
-        raise UsageError(f"{ctx.answers.name}: 'facilities' must be a list of entries like "
-                         "{facility: '056304', answers: {...}}.")
+        isinstance(e, dict) and e.get("facility") for e in entries
+    ):
+        raise UsageError(
+            f"{ctx.answers.name}: 'facilities' must be a list of entries like "
+            "{facility: '056304', answers: {...}}."
+        )
     failed = []
     for entry in entries:
         own = entry.get("answers") or {}
-        answers = {"ccn": str(entry["facility"]), **ctx.answers.answers,
-                   **(own if isinstance(own, dict) else {})}
+        answers = {
+            "ccn": str(entry["facility"]),
+            **ctx.answers.answers,
+            **(own if isinstance(own, dict) else {}),
+        }
         data = {**ctx.answers.data, "facility": str(entry["facility"]), "answers": answers}
         data.pop("facilities")
         one = AnswersFile(data, f"{ctx.answers.name} (facility {entry['facility']})")
         sub = Context(ctx.catalog, ctx.store, Scripted(one), ctx.view, one)
         try:
-            start(sub, flow_id, normalize_facility(str(entry["facility"]),
-                                                   f"{ctx.answers.name}: facility"))
+            start(
+                sub,
+                flow_id,
+                normalize_facility(str(entry["facility"]), f"{ctx.answers.name}: facility"),
+            )
         except WizardError as exc:
             failed.append(str(entry["facility"]))
             ctx.view.info(exc.message)
     done = len(entries) - len(failed)
-    ctx.view.info(f"Started or continued {done} of {len(entries)} facilities."
-                  + (f" Not done: {', '.join(failed)}." if failed else ""))
+    ctx.view.info(
+        f"Started or continued {done} of {len(entries)} facilities."
+        + (f" Not done: {', '.join(failed)}." if failed else "")
+    )
     if failed:
-        raise WizardError(f"{len(failed)} of {len(entries)} facilities could not be "
-                          "started; see the messages above.")
+        raise WizardError(
+            f"{len(failed)} of {len(entries)} facilities could not be "
+            "started; see the messages above."
+        )
 
 
 def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journey:
     if journey_id is not None:
         journey = ctx.store.load(journey_id)
     else:
-        candidates = [j for j in _unfinished(ctx.store)
-                      if facility is None or j.facility == facility]
+        candidates = [
+            j for j in _unfinished(ctx.store) if facility is None or j.facility == facility
+        ]
         if not candidates:
-            raise UsageError("There is no unfinished journey to resume"
-                             + (f" for {facility}" if facility else "")
-                             + ". Start one with: epoc-wizard start")
+            raise UsageError(
+                "There is no unfinished journey to resume"
+                + (f" for {facility}" if facility else "")
+                + ". Start one with: epoc-wizard start"
+            )
         journey = candidates[0]
         if len(candidates) > 1 and ctx.answers is None:
-            pick = ctx.asker.choose("Which journey do you want to continue?", [
-                (j.id, f"{j.id}: {j.summary.flow_title}, {j.summary.done}/{j.summary.total} "
-                       f"steps" + (f", next: {j.summary.step_title}" if j.summary.step_title
-                                   else "")) for j in candidates])
+            pick = ctx.asker.choose(
+                "Which journey do you want to continue?",
+                [
+                    (
+                        j.id,
+                        f"{j.id}: {j.summary.flow_title}, {j.summary.done}/{j.summary.total} "
+                        f"steps"
+                        + (f", next: {j.summary.step_title}" if j.summary.step_title else ""),
+                    )
+                    for j in candidates
+                ],
+            )
             journey = next(j for j in candidates if j.id == pick)
     flow = ctx.catalog.get(journey.flow)
     ctx.view.info(f"Resuming {journey.id}: {flow.title}.")  # the session reconciles versions
@@ -285,8 +360,8 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
 def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> str:
     """Ask one earlier answer again (or take ``value``), with the same checks; say what
     that changed in the steps that apply."""
-    from epoc_wizard.answers import check_answer, validator
-    from epoc_wizard.reconcile import reconcile
+    from epoc_wizard.core.answers import check_answer, validator
+    from epoc_wizard.core.reconcile import reconcile
 
     store = Store()
     catalog = load_catalog()
@@ -296,8 +371,9 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
     question = flow.question(question_id)
     if question is None:
         known = ", ".join(q.id for q in flow.questions() if not q.secret)
-        raise UsageError(f"'{question_id}' is not a question of {flow.title}. Its questions: "
-                         f"{known}.")
+        raise UsageError(
+            f"'{question_id}' is not a question of {flow.title}. Its questions: {known}."
+        )
     if question.secret:
         raise UsageError(f"'{question_id}' is never saved, so there is nothing to change.")
     if value is not None:
@@ -319,18 +395,21 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
     added = [flow.step(s).title for s in after if s not in before]
     removed = [flow.step(s).title for s in before if s not in after]
     parts = [f"Saved. {question.short_label}: {question.display(new)}"]
-    if changed.facility != journey.facility and journey.facility and \
-            journey.facility in changed.id:
-        parts.append(f"The journey is now filed under facility {changed.facility}; its "
-                     f"name stays {changed.id}.")
+    if changed.facility != journey.facility and journey.facility and journey.facility in changed.id:
+        parts.append(
+            f"The journey is now filed under facility {changed.facility}; its "
+            f"name stays {changed.id}."
+        )
     # Answers checked against this one (a CCN or ZIP against the state) may no longer fit.
     for dep in flow.questions():
         if dep.state_from == question_id and dep.id in changed.answers:
             result = check_answer(dep, changed.answers[dep.id], changed.answers)
             if not result.ok:
                 was = dep.display(changed.answers[dep.id])
-                parts.append(f"Check the {dep.short_label} ({was}): {result.message}\n"
-                             f"  Change it with: epoc-wizard edit {changed.id} {dep.id}")
+                parts.append(
+                    f"Check the {dep.short_label} ({was}): {result.message}\n"
+                    f"  Change it with: epoc-wizard edit {changed.id} {dep.id}"
+                )
     if added:
         parts.append("Steps that now apply: " + "; ".join(added) + ".")
     if removed:

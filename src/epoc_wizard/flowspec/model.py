@@ -3,7 +3,7 @@
 Flows are data that non-programmers (a state agency, a compliance team) read and
 extend, so every model forbids unknown keys: a misspelt key is an error with a
 line number, never silently ignored. Conditions are structured data evaluated by
-``engine.holds``; nothing in a flow file is ever executed.
+``conditions.holds``; nothing in a flow file is ever executed.
 
 ``epoc-wizard flows schema`` publishes the JSON Schema of ``FlowFile`` and
 ``OverlayFile`` so editors can check flow files as they are typed.
@@ -47,8 +47,7 @@ SECRET_KINDS = frozenset({"secret", "activation_key"})
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Source(_Strict):
@@ -106,20 +105,13 @@ class Condition(_Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
-        forms = [
-            f for f in ("answer", "all", "any", "not_") if getattr(self, f) is not None
-        ]
+        forms = [f for f in ("answer", "all", "any", "not_") if getattr(self, f) is not None]
         if len(forms) != 1:
-            raise ValueError(
-                "a condition needs exactly one of 'answer', 'all', 'any' or 'not'"
-            )
-        tests = [
-            f for f in ("is_", "in_", "contains", "answered") if getattr(self, f) is not None
-        ]
+            raise ValueError("a condition needs exactly one of 'answer', 'all', 'any' or 'not'")
+        tests = [f for f in ("is_", "in_", "contains", "answered") if getattr(self, f) is not None]
         if self.answer is not None and len(tests) != 1:
             raise ValueError(
-                "a condition on an answer needs exactly one of 'is', 'in', 'contains' "
-                "or 'answered'"
+                "a condition on an answer needs exactly one of 'is', 'in', 'contains' or 'answered'"
             )
         if self.answer is None and tests:
             raise ValueError("'is', 'in', 'contains' and 'answered' go with 'answer'")
@@ -305,8 +297,10 @@ class Flow(BaseModel):
 
     def all_contacts(self) -> list[Contact]:
         """The flow's own contacts, then those its steps and waits name, each once."""
-        ids = [*self.contacts, *(c for s in self.steps
-                                 for c in (s.contact, s.wait and s.wait.contact) if c)]
+        ids = [
+            *self.contacts,
+            *(c for s in self.steps for c in (s.contact, s.wait and s.wait.contact) if c),
+        ]
         return [self.contact_book[c] for c in dict.fromkeys(ids) if c in self.contact_book]
 
     def question(self, question_id: str) -> Question | None:

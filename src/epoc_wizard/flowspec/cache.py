@@ -97,8 +97,11 @@ def put(path: Path, data: Any, lines: Lines) -> None:
         text = json.dumps(data, default=_plain)
     except (TypeError, ValueError):
         return
-    _load()[str(path.resolve())] = {"key": key, "data": json.loads(text),
-                                    "lines": [[list(p), n] for p, n in lines.items()]}
+    _load()[str(path.resolve())] = {
+        "key": key,
+        "data": json.loads(text),
+        "lines": [[list(p), n] for p, n in lines.items()],
+    }
     _dirty = True
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from math import prod
 from typing import Any
 
-from epoc_wizard.engine import PLACEHOLDER, holds
-from epoc_wizard.model import Condition, Contact, Question, Step
+from epoc_wizard.flowspec.conditions import PLACEHOLDER, holds
+from epoc_wizard.flowspec.model import Condition, Contact, Question, Step
 
 Locator = Callable[[tuple[str | int, ...]], str]
 PlacedStep = tuple[Step, Locator]
@@ -32,14 +32,15 @@ def cross_check(
     problems: list[str] = []
     for cid, where in flow_contacts:
         if cid not in contacts:
-            problems.append(f"{where}: unknown contact '{cid}'; expected one of "
-                            f"{_list(contacts)}")
+            problems.append(f"{where}: unknown contact '{cid}'; expected one of {_list(contacts)}")
     seen_steps: dict[str, str] = {}
     asked: dict[str, Question] = {}
     for step, loc in placed:
         if step.id in seen_steps:
-            problems.append(f"{loc(('id',))}: step id '{step.id}' is used twice (first at "
-                            f"{seen_steps[step.id]}); each step needs its own id")
+            problems.append(
+                f"{loc(('id',))}: step id '{step.id}' is used twice (first at "
+                f"{seen_steps[step.id]}); each step needs its own id"
+            )
         seen_steps.setdefault(step.id, loc(("id",)))
         if step.when:
             problems += _check_condition(step.when, asked, loc(("when",)))
@@ -47,15 +48,19 @@ def cross_check(
         for i, q in enumerate(step.questions):
             qloc = _sub_locator(loc, ("questions", i))
             if q.id in asked:
-                problems.append(f"{qloc(('id',))}: question id '{q.id}' is used twice; "
-                                "each question needs its own id")
+                problems.append(
+                    f"{qloc(('id',))}: question id '{q.id}' is used twice; "
+                    "each question needs its own id"
+                )
             if q.when:
                 problems += _check_condition(q.when, asked, qloc(("when",)))
             if q.state_from is not None:
                 src = asked.get(q.state_from)
                 if src is None or src.kind != "state":
-                    problems.append(f"{qloc(('state_from',))}: state_from must name a 'state' "
-                                    f"question asked earlier, not '{q.state_from}'")
+                    problems.append(
+                        f"{qloc(('state_from',))}: state_from must name a 'state' "
+                        f"question asked earlier, not '{q.state_from}'"
+                    )
             asked[q.id] = q
         problems += _check_placeholders(step, asked, loc)
     if not problems:
@@ -80,11 +85,11 @@ def _check_contacts(step: Step, contacts: dict[str, Contact], loc: Locator) -> l
     out = []
     for cid, path in refs:
         if cid is not None and cid not in contacts:
-            out.append(f"{loc(path)}: unknown contact '{cid}'; expected one of "
-                       f"{_list(contacts)}")
+            out.append(f"{loc(path)}: unknown contact '{cid}'; expected one of {_list(contacts)}")
     if step.email and step.email.to in contacts and not contacts[step.email.to].email:
-        out.append(f"{loc(('email', 'to'))}: contact '{step.email.to}' has no e-mail "
-                   "address to send to")
+        out.append(
+            f"{loc(('email', 'to'))}: contact '{step.email.to}' has no e-mail address to send to"
+        )
     return out
 
 
@@ -94,12 +99,16 @@ def _check_condition(cond: Condition, asked: dict[str, Question], where: str) ->
         assert sub.answer is not None
         q = asked.get(sub.answer)
         if q is None:
-            out.append(f"{where}: the condition reads answer '{sub.answer}', which is not "
-                       "asked in an earlier step; conditions may only use earlier answers")
+            out.append(
+                f"{where}: the condition reads answer '{sub.answer}', which is not "
+                "asked in an earlier step; conditions may only use earlier answers"
+            )
             continue
         if q.secret:
-            out.append(f"{where}: the condition reads '{q.id}', a secret that is never kept; "
-                       "conditions may only use answers that are saved")
+            out.append(
+                f"{where}: the condition reads '{q.id}', a secret that is never kept; "
+                "conditions may only use answers that are saved"
+            )
             continue
         values: list[Any] = []
         if sub.is_ is not None:
@@ -108,14 +117,18 @@ def _check_condition(cond: Condition, asked: dict[str, Question], where: str) ->
             values = list(sub.in_)
         elif sub.contains is not None:
             if q.kind != "checkbox":
-                out.append(f"{where}: 'contains' works on checkbox questions; "
-                           f"'{q.id}' is a {q.kind} question")
+                out.append(
+                    f"{where}: 'contains' works on checkbox questions; "
+                    f"'{q.id}' is a {q.kind} question"
+                )
             values = [sub.contains]
         allowed = _domain(q)
         for v in values:
             if allowed is not None and v not in allowed:
-                out.append(f"{where}: '{q.id}' can never be {v!r}; expected one of "
-                           f"{', '.join(repr(a) for a in allowed)}")
+                out.append(
+                    f"{where}: '{q.id}' can never be {v!r}; expected one of "
+                    f"{', '.join(repr(a) for a in allowed)}"
+                )
     return out
 
 
@@ -143,11 +156,12 @@ def _check_placeholders(step: Step, asked: dict[str, Question], loc: Locator) ->
         for name in PLACEHOLDER.findall(text):
             q = asked.get(name)
             if q is None:
-                out.append(f"{loc(path)}: '{{{name}}}' is not an answer asked by this step "
-                           "or an earlier one")
+                out.append(
+                    f"{loc(path)}: '{{{name}}}' is not an answer asked by this step "
+                    "or an earlier one"
+                )
             elif q.secret:
-                out.append(f"{loc(path)}: '{{{name}}}' is a secret and is never shown or "
-                           "written")
+                out.append(f"{loc(path)}: '{{{name}}}' is a secret and is never shown or written")
     return out
 
 
@@ -169,21 +183,31 @@ def _check_reachable(placed: list[PlacedStep], asked: dict[str, Question]) -> li
             for atom in _atoms(cond):
                 assert atom.answer is not None
                 vals = tested.setdefault(atom.answer, [])
-                vals.extend(v for v in ([atom.is_] if atom.is_ is not None else [])
-                            + (atom.in_ or []) if v not in vals)
+                vals.extend(
+                    v
+                    for v in ([atom.is_] if atom.is_ is not None else []) + (atom.in_ or [])
+                    if v not in vals
+                )
                 if atom.contains is not None and atom.contains not in vals:
                     vals.append(atom.contains)
     unreachable = []
     for step, loc in placed:
         if step.when is not None and not _can_show(step, placed, asked, tested, depends):
-            unreachable.append(f"{loc(('id',))}: step '{step.id}' can never be shown: no "
-                               "combination of answers makes its condition true; check the "
-                               "values its condition tests")
+            unreachable.append(
+                f"{loc(('id',))}: step '{step.id}' can never be shown: no "
+                "combination of answers makes its condition true; check the "
+                "values its condition tests"
+            )
     return unreachable
 
 
-def _can_show(step: Step, placed: list[PlacedStep], asked: dict[str, Question],
-              tested: dict[str, list[Any]], depends: dict[str, set[str]]) -> bool:
+def _can_show(
+    step: Step,
+    placed: list[PlacedStep],
+    asked: dict[str, Question],
+    tested: dict[str, list[Any]],
+    depends: dict[str, set[str]],
+) -> bool:
     assert step.when is not None
     needed: set[str] = set()
     todo = list(step.when.answers_named())
@@ -213,7 +237,6 @@ def _can_show(step: Step, placed: list[PlacedStep], asked: dict[str, Question],
 
 def _values(q: Question, tested: list[Any]) -> list[Any]:
     if q.kind == "checkbox":
-        return [list(c) for r in range(len(tested) + 1)
-                for c in itertools.combinations(tested, r)]
+        return [list(c) for r in range(len(tested) + 1) for c in itertools.combinations(tested, r)]
     unanswered = [] if q.required else [None]
     return [*(_domain(q) or [*tested, "\x00other"]), *unanswered]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.errors import JourneyChanged, StateError
-from epoc_wizard.statefile import (
+from epoc_wizard.state.document import (
     BACKUP_FILE,
     LOCK_FILE,
     SCHEMA_VERSION,
@@ -35,7 +35,8 @@ from epoc_wizard.statefile import (
 )
 
 if TYPE_CHECKING:
-    from epoc_wizard.journey import Journey
+    from epoc_wizard.core.journey import Journey
+
 
 def lock_timeout() -> float:
     try:
@@ -97,8 +98,10 @@ class Store:
         if raw is None:
             from epoc_wizard.errors import UsageError
 
-            raise UsageError(f"There is no journey called '{journey_id}'. Run "
-                             "'epoc-wizard status' to see your journeys.")
+            raise UsageError(
+                f"There is no journey called '{journey_id}'. Run "
+                "'epoc-wizard status' to see your journeys."
+            )
         return self.journey(journey_id, raw)
 
     def journey(self, journey_id: str, data: dict[str, Any]) -> Journey:
@@ -116,14 +119,18 @@ class Store:
             seen = self._seen.get(journey.id)
             if seen is not None and parts.get(journey.id) != seen:
                 deleted = journey.id not in parts
-                then = ("Run 'epoc-wizard status' to see the journeys that are left."
-                        if deleted else
-                        f"To carry on from what was saved, run: epoc-wizard resume {journey.id}")
+                then = (
+                    "Run 'epoc-wizard status' to see the journeys that are left."
+                    if deleted
+                    else f"To carry on from what was saved, run: epoc-wizard resume {journey.id}"
+                )
                 raise JourneyChanged(
                     f"The journey '{journey.id}' was {'deleted' if deleted else 'changed'} in "
                     "another window (or by 'epoc-wizard edit' or 'reset') while it was open "
                     f"here. Your last answer here was not saved, so that change is kept. {then}",
-                    journey.id, deleted=deleted)
+                    journey.id,
+                    deleted=deleted,
+                )
             self._put(parts, journey)
 
     def create(self, make: Callable[[set[str]], Journey]) -> Journey:
@@ -211,12 +218,14 @@ class Store:
                     f"Cannot lock the state in {self.directory} ({exc.strerror or exc}), "
                     "so it cannot be saved safely. Keep it on a disk that supports file "
                     "locks (set EPOC_WIZARD_HOME to a local folder). Nothing was "
-                    "changed.") from None
+                    "changed."
+                ) from None
             if not taken:
                 raise StateError(
                     "Another epoc-wizard session is working on the same state "
                     f"({self.directory}). Finish or close it, then try again. This "
-                    "change was not saved; everything saved before it is kept.")
+                    "change was not saved; everything saved before it is kept."
+                )
             self._locked = 1
             try:
                 yield
@@ -246,7 +255,7 @@ class Store:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             view = memoryview(payload)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
             if self.path.exists():
                 with contextlib.suppress(OSError):
@@ -269,17 +278,23 @@ class Store:
         if exc.errno == errno.ENOSPC:
             why = "the disk is full; free some space"
         elif exc.errno == errno.EROFS:
-            why = ("the folder is not writable (it is on a read-only disk); set "
-                   "EPOC_WIZARD_HOME to a writable folder")
+            why = (
+                "the folder is not writable (it is on a read-only disk); set "
+                "EPOC_WIZARD_HOME to a writable folder"
+            )
         elif exc.errno in (errno.EACCES, errno.EPERM):
             why = "the folder is not writable; check its permissions (chmod 700)"
         elif exc.errno in (errno.EEXIST, errno.ENOTDIR):
-            why = ("a file is in the way where the folder should be; move it away or set "
-                   "EPOC_WIZARD_HOME to a folder")
+            why = (
+                "a file is in the way where the folder should be; move it away or set "
+                "EPOC_WIZARD_HOME to a folder"
+            )
         else:
             why = exc.strerror or str(exc)
-        return StateError(f"Cannot save progress in {self.directory}: {why}. Your last saved "
-                          "progress is unchanged; fix this and run the same command again.")
+        return StateError(
+            f"Cannot save progress in {self.directory}: {why}.",
+            "Your last saved progress is unchanged; fix this and run the same command again.",
+        )
 
 
 def _dumps(value: Any) -> bytes:
