@@ -7,26 +7,18 @@ answers file) live here; the loop itself is ``session.Session``.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from epoc_wizard import clock
-from epoc_wizard.app.session import Session
+from epoc_wizard.app.context import Context
 from epoc_wizard.checks import check_ccn
 from epoc_wizard.core import engine
 from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import UsageError, WizardError
-from epoc_wizard.flowspec.catalog import Catalog, load_catalog
 from epoc_wizard.flowspec.conditions import holds
 from epoc_wizard.flowspec.model import Flow
 from epoc_wizard.state.store import Store
-from epoc_wizard.ui import Asker
-from epoc_wizard.ui.scripted import AnswersFile, Scripted, read_answers_file
-from epoc_wizard.ui.show import View
+from epoc_wizard.ui.scripted import AnswersFile
 
 PROVIDER_LABELS = {
     "nursing_home": "a nursing home (skilled nursing or long-term care)",
@@ -37,66 +29,17 @@ PROVIDER_LABELS = {
 }
 
 
-def run_journey_command(
-    name: str, target: str | None, facility: str | None, answers: Path | None, plain: bool
-) -> None:
+def run_journey_command(ctx: Context, name: str, target: str | None, facility: str | None) -> None:
     """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call.
 
     Mistakes in the command line itself (a bad CCN, an unknown flow) are reported first,
     before anything about the terminal or the answers file."""
     facility = normalize_facility(facility)
-    catalog = load_catalog()
     if name == "start" and target is not None:
-        catalog.get(target)
-    ctx = make_context(answers, plain, catalog=catalog)
+        ctx.catalog.get(target)
+    ctx.ask()
     ctx.store.journeys()  # a damaged state file is reported before any question is asked
     (start if name == "start" else resume)(ctx, target, facility)
-
-
-def plain_wanted(flag: bool) -> bool:
-    return flag or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
-
-
-@dataclass
-class Context:
-    """Everything one interactive or scripted run needs."""
-
-    catalog: Catalog
-    store: Store
-    asker: Asker
-    view: View
-    answers: AnswersFile | None
-
-    def session(self, flow: Flow) -> Session:
-        return Session(flow, self.store, self.asker, self.view, clock.now)
-
-
-def make_context(
-    answers_path: Path | None,
-    plain: bool,
-    needs: str = "the answers in a file with --answers FILE (see 'epoc-wizard start --help')",
-    catalog: Catalog | None = None,
-) -> Context:
-    answers = read_answers_file(answers_path) if answers_path else None
-    asker: Asker
-    if answers is not None:
-        asker = Scripted(answers)
-    elif not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            "There is no terminal here to ask questions on. Run this in a "
-            f"terminal, or give {needs}."
-        )
-    elif plain_wanted(plain):
-        from epoc_wizard.ui.plain import PlainPrompter
-
-        asker = PlainPrompter()
-    else:
-        from epoc_wizard.ui.ask import Prompter
-
-        asker = Prompter()
-    return Context(
-        catalog or load_catalog(), Store(), asker, View(plain=plain_wanted(plain)), answers
-    )
 
 
 def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
@@ -143,9 +86,9 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
             return replacement
         return flow
     whom = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in r.for_)
-    if not ctx.asker.confirm(f"Is this for {whom}?", default=True):
+    if not ctx.ask().confirm(f"Is this for {whom}?", default=True):
         return flow
-    pick = ctx.asker.choose(
+    pick = ctx.ask().choose(
         "What would you like to do?",
         [
             (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
@@ -164,7 +107,7 @@ def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
     answers: dict[str, Any] = {}
     for q in QUESTIONS:
         if holds(q.when, answers):
-            answers[q.id] = ctx.asker.ask(q, validator(q, answers))
+            answers[q.id] = ctx.ask().ask(q, validator(q, answers))
     recs = recommend(answers)
     if not recs:
         ctx.view.notice("Nothing to start here", nothing_to_start(answers))
@@ -182,7 +125,7 @@ def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
             "--facility CCN, or list them in an answers file under 'facilities:'; "
             "'epoc-wizard status' groups them by facility."
         )
-    pick = ctx.asker.choose(
+    pick = ctx.ask().choose(
         "Start now?",
         [(r.flow, f"Start '{ctx.catalog.get(r.flow).title}' now") for r in recs]
         + [("", "Not now")],
@@ -225,13 +168,14 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         else preset.get("provider_type")
     )
     flow = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
+    facility_q = flow.identifying("facility_ccn")
     if facility is None and ctx.answers is not None:
         if ctx.answers.data.get("facility") is not None:
             facility = normalize_facility(
                 str(ctx.answers.data["facility"]), f"{ctx.answers.name}: facility"
             )
-        else:  # a wrong CCN here is reported by the question's own check, later
-            ccn = check_ccn(str(ctx.answers.answers.get("ccn", "")))
+        elif facility_q is not None:  # a wrong CCN is reported by its own check, later
+            ccn = check_ccn(str(ctx.answers.answers.get(facility_q.id, "")))
             facility = ccn.value if ccn.ok else None
     # Without a facility yet, any unfinished journey of this flow may be the one meant.
     same = [
@@ -242,7 +186,7 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
     if same:
         j = same[0]
         where = f" for {j.facility}" if j.facility else ""
-        pick = ctx.asker.choose(
+        pick = ctx.ask().choose(
             f"You already have an unfinished '{flow.title}' journey{where} ({j.id}).",
             [
                 ("resume", "Continue that journey (recommended)"),
@@ -250,9 +194,10 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
             ],
         )
         if pick == "resume":
-            return ctx.session(flow).run(j)
-    now = clock.now()
-    answers = _preset(flow, {**preset, **({"ccn": facility} if facility else {})})
+            return ctx.run(flow, j)
+    now = ctx.now()
+    given = {facility_q.id: facility} if facility and facility_q is not None else {}
+    answers = _preset(flow, {**preset, **given})
     journey = ctx.store.create(
         lambda taken: engine.summarize(
             flow,
@@ -272,7 +217,7 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
         "as you go; press Ctrl-C at any time to stop."
     )
-    return ctx.session(flow).run(journey)
+    return ctx.run(flow, journey)
 
 
 def start_batch(ctx: Context, flow_id: str | None) -> None:
@@ -302,7 +247,7 @@ def start_batch(ctx: Context, flow_id: str | None) -> None:
         data = {**ctx.answers.data, "facility": str(entry["facility"]), "answers": answers}
         data.pop("facilities")
         one = AnswersFile(data, f"{ctx.answers.name} (facility {entry['facility']})")
-        sub = Context(ctx.catalog, ctx.store, Scripted(one), ctx.view, one)
+        sub = ctx.with_answers(one)
         try:
             start(
                 sub,
@@ -339,7 +284,7 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
             )
         journey = candidates[0]
         if len(candidates) > 1 and ctx.answers is None:
-            pick = ctx.asker.choose(
+            pick = ctx.ask().choose(
                 "Which journey do you want to continue?",
                 [
                     (
@@ -354,19 +299,18 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
             journey = next(j for j in candidates if j.id == pick)
     flow = ctx.catalog.get(journey.flow)
     ctx.view.info(f"Resuming {journey.id}: {flow.title}.")  # the session reconciles versions
-    return ctx.session(flow).run(journey)
+    return ctx.run(flow, journey)
 
 
-def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> str:
+def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> str:
     """Ask one earlier answer again (or take ``value``), with the same checks; say what
     that changed in the steps that apply."""
     from epoc_wizard.core.answers import check_answer, validator
     from epoc_wizard.core.reconcile import reconcile
 
-    store = Store()
-    catalog = load_catalog()
+    store = ctx.store
     journey = store.load(journey_id)
-    flow = catalog.get(journey.flow)
+    flow = ctx.catalog.get(journey.flow)
     journey, _ = reconcile(flow, journey)  # a flow revised since: edit the current steps
     question = flow.question(question_id)
     if question is None:
@@ -382,14 +326,13 @@ def edit(journey_id: str, question_id: str, value: str | None, plain: bool) -> s
             raise WizardError(f"That answer was refused: {result.message}")
         new = result.value
     else:
-        ctx = make_context(None, plain, needs="the new answer with --value TEXT")
         old = journey.answers.get(question_id)
         if old is not None:
             ctx.view.info(f"Current answer: {question.display(old)}")
-        new = ctx.asker.ask(question, validator(question, journey.answers))
+        new = ctx.ask().ask(question, validator(question, journey.answers))
     before = [s.id for s in engine.visible_steps(flow, journey.answers)]
-    changed = engine.apply_answer(journey, question, new, clock.now())
-    changed = engine.summarize(flow, changed, clock.now())
+    changed = engine.apply_answer(journey, question, new, ctx.now())
+    changed = engine.summarize(flow, changed, ctx.now())
     store.save(changed)
     after = [s.id for s in engine.visible_steps(flow, changed.answers)]
     added = [flow.step(s).title for s in after if s not in before]

@@ -93,7 +93,7 @@ class Session:
             draft, saved_as = self._draft(journey, step)
             while questions := engine.open_questions(step, journey, self.secrets):
                 q = questions[0]
-                if q.kind == "ccn" and journey.facility and not q.default:
+                if q.identifies == "facility_ccn" and journey.facility and not q.default:
                     # Given with --facility but not yet checked against the state: offered.
                     q = q.model_copy(update={"default": journey.facility})
                 value = self.asker.ask(q, validator(q, journey.answers))

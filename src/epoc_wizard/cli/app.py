@@ -80,9 +80,10 @@ def start(
     plain: PlainOpt = False,
 ) -> None:
     """Start a new journey (or offer to continue the same one)."""
+    from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import run_journey_command
 
-    run_journey_command("start", flow, facility, answers, plain)
+    run_journey_command(build(answers, plain), "start", flow, facility)
 
 
 @app.command()
@@ -96,9 +97,10 @@ def resume(
     plain: PlainOpt = False,
 ) -> None:
     """Continue a journey where you stopped."""
+    from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import run_journey_command
 
-    run_journey_command("resume", journey, facility, answers, plain)
+    run_journey_command(build(answers, plain), "resume", journey, facility)
 
 
 @app.command()
@@ -118,9 +120,9 @@ def reset(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete one journey's saved progress."""
-    from epoc_wizard.state.store import Store
+    from epoc_wizard.app.context import build
 
-    store = Store()
+    store = build().store
     if journey not in store.journeys():  # a damaged journey can still be deleted
         store.load(journey)  # the clear error: there is no such journey
     if not yes:
@@ -155,10 +157,10 @@ def contacts(
     flow: Annotated[str | None, typer.Argument(help="Only the contacts of this flow.")] = None,
 ) -> None:
     """List the help desks: phone, e-mail, postal address."""
-    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.app.context import build
     from epoc_wizard.flowspec.outline import contact_lines
 
-    catalog = load_catalog()
+    catalog = build().catalog
     if flow:
         chosen = catalog.get(flow).all_contacts()
     else:
@@ -222,10 +224,11 @@ def export(
     facility: FacilityOpt = None,
 ) -> None:
     """Print a journey's record: checklist, IDs obtained, waits, contacts."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.export import export as make
     from epoc_wizard.app.journeys import normalize_facility
-    from epoc_wizard.app.reports import export as make
 
-    print(make(journey, normalize_facility(facility), fmt, output, blank))
+    print(make(build(), journey, normalize_facility(facility), fmt, output, blank))
 
 
 @app.command()
@@ -239,10 +242,11 @@ def email(
     facility: FacilityOpt = None,
 ) -> None:
     """List the e-mails to send, and save each as an .eml draft."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.email import email as make
     from epoc_wizard.app.journeys import normalize_facility
-    from epoc_wizard.app.reports import email as make
 
-    print(make(journey, normalize_facility(facility), open_id))
+    print(make(build(), journey, normalize_facility(facility), open_id))
 
 
 @app.command()
@@ -255,10 +259,18 @@ def edit(
     plain: PlainOpt = False,
 ) -> None:
     """Change one earlier answer; the steps that depend on it follow."""
-    from epoc_wizard.app import journeys as commands
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.journeys import edit as change
 
     try:
-        print(commands.edit(journey, question, value, plain))
+        print(
+            change(
+                build(plain=plain, needs="the new answer with --value TEXT"),
+                journey,
+                question,
+                value,
+            )
+        )
     except Interrupted:
         raise Interrupted(journey) from None
 
@@ -266,10 +278,10 @@ def edit(
 @flows_app.command("list")
 def flows_list() -> None:
     """Every path the wizard knows, with its status."""
-    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.app.context import build
     from epoc_wizard.flowspec.outline import flow_status
 
-    for f in load_catalog().flows.values():
+    for f in build().catalog.flows.values():
         print(f"{f.id:<16} {flow_status(f):<40} {f.title}")
         print(f"{'':<16} {f.summary}")
 
@@ -277,10 +289,10 @@ def flows_list() -> None:
 @flows_app.command("show")
 def flows_show(flow: Annotated[str, typer.Argument(help="The flow id.")]) -> None:
     """The steps of a flow as a readable outline."""
-    from epoc_wizard.flowspec.catalog import load_catalog
+    from epoc_wizard.app.context import build
     from epoc_wizard.flowspec.outline import outline
 
-    print(outline(load_catalog().get(flow)))
+    print(outline(build().catalog.get(flow)))
 
 
 @flows_app.command("check")

@@ -79,18 +79,20 @@ def main() -> None:
     if words is not None:
         from pathlib import Path
 
+        from epoc_wizard.app.context import build
         from epoc_wizard.app.journeys import run_journey_command
         from epoc_wizard.cli.guard import guarded
 
         answers = _text(words["answers"])
+        target = _text(words.get("flow", words.get("journey")))
+        facility = _text(words["facility"])
         sys.exit(
             guarded(
                 lambda: run_journey_command(
+                    build(Path(answers) if answers else None, bool(words["plain"])),
                     args[0],
-                    _text(words.get("flow", words.get("journey"))),
-                    _text(words["facility"]),
-                    Path(answers) if answers else None,
-                    bool(words["plain"]),
+                    target,
+                    facility,
                 )
             )
         )

@@ -51,10 +51,10 @@ def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datet
     if question.secret:
         return journey
     update: dict[str, Any] = {"answers": {**journey.answers, question.id: value}, "updated": now}
-    # Two well-known answers also name the journey's facility, for status and --facility.
-    if question.id == "ccn" and value:
+    # An answer the flow marks as identifying the facility also files the journey.
+    if question.identifies == "facility_ccn" and value:
         update["facility"] = value
-    if question.id == "facility_name" and value:
+    if question.identifies == "facility_name" and value:
         update["label"] = value
     return journey.model_copy(update=update)
 

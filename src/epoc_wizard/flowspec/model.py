@@ -140,6 +140,9 @@ class Question(_Strict):
     state_from: Id | None = None
     #: Shown in the record of IDs obtained (export), e.g. "CMSNet user ID".
     record_as: str | None = None
+    #: What this answer says about the journey itself: the facility's CCN (which files
+    #: the journey under that facility, for ``status`` and ``--facility``) or its name.
+    identifies: Literal["facility_ccn", "facility_name"] | None = None
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Question:
@@ -149,6 +152,10 @@ class Question(_Strict):
             raise ValueError("only 'select' and 'checkbox' questions take 'options'")
         if self.kind in SECRET_KINDS and self.record_as:
             raise ValueError("a secret is never recorded, so it cannot have 'record_as'")
+        if self.identifies == "facility_ccn" and self.kind != "ccn":
+            raise ValueError("only a 'ccn' question can identify the facility's CCN")
+        if self.identifies and self.kind in SECRET_KINDS:
+            raise ValueError("a secret is never saved, so it cannot identify the facility")
         return self
 
     @property
@@ -302,6 +309,10 @@ class Flow(BaseModel):
             *(c for s in self.steps for c in (s.contact, s.wait and s.wait.contact) if c),
         ]
         return [self.contact_book[c] for c in dict.fromkeys(ids) if c in self.contact_book]
+
+    def identifying(self, what: str) -> Question | None:
+        """The question whose answer identifies the facility's CCN or name, if any."""
+        return next((q for q in self.questions() if q.identifies == what), None)
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions():
