@@ -50,7 +50,8 @@ def damaged(journeys: dict[str, dict[str, Any]]) -> list[str]:
         jid
         for jid, j in journeys.items()
         if j.get("id") != jid
-        or not all(isinstance(j.get(k), str) for k in ("flow", "created", "updated"))
+        or not isinstance(j.get("flow"), str)
+        or not all(_time(j.get(k)) for k in ("created", "updated"))
         or not isinstance(j.get("answers", {}), dict)
         or not all(
             isinstance(r, dict) and r.get("status", "pending") in _STATUSES

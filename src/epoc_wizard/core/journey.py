@@ -10,11 +10,31 @@ JSON alone, without loading a flow, YAML or pydantic (see ``entry.py``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 StepStatus = Literal["pending", "done", "skipped", "waiting"]
+
+
+def _stamp(value: Any) -> Any:
+    """A saved time is an ISO 8601 text with its offset (or, in memory, an aware
+    datetime): a number or a time without an offset in the file is damage, as
+    ``status``'s light check says too, not something to reinterpret."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed
+    raise ValueError("not a time with an offset, such as 2026-11-23T09:00:00-05:00")
+
+
+#: A point in time as the state file keeps it.
+Stamp = Annotated[dt.datetime, BeforeValidator(_stamp)]
 
 
 class _Record(BaseModel):
@@ -25,8 +45,8 @@ class _Record(BaseModel):
 
 class WaitRecord(_Record):
     wait_for: str
-    since: dt.datetime
-    due: dt.datetime
+    since: Stamp
+    due: Stamp
     late: str
     contact: str | None = None
     phone: str | None = None
@@ -34,7 +54,7 @@ class WaitRecord(_Record):
 
 class StepRecord(_Record):
     status: StepStatus = "pending"
-    done_at: dt.datetime | None = None
+    done_at: Stamp | None = None
     wait: WaitRecord | None = None
 
 
@@ -52,9 +72,9 @@ class Journey(_Record):
     flow_version: int = 1
     facility: str | None = None
     label: str | None = None
-    created: dt.datetime
-    updated: dt.datetime
-    finished: dt.datetime | None = None
+    created: Stamp
+    updated: Stamp
+    finished: Stamp | None = None
     answers: dict[str, Any] = {}
     steps: dict[str, StepRecord] = {}
     summary: Summary = Summary()
