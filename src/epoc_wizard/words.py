@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -23,3 +39,8 @@ def late_advice(late: str | None, contact: str | None, phone: str | None) -> str
     """What to do about an overdue wait: the flow's advice, then who to call."""
     who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
     return f"{(late or '').strip()}{who}".strip()
+
+
+def long_date(date: dt.date) -> str:
+    """A date as people read it, whatever the locale: ``14 July 2025``."""
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"

@@ -17,8 +17,10 @@ from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.flowspec.conditions import holds
 from epoc_wizard.flowspec.model import Flow
+from epoc_wizard.flowspec.outline import whom
 from epoc_wizard.state.store import Store
 from epoc_wizard.ui.scripted import AnswersFile
+from epoc_wizard.words import long_date
 
 PROVIDER_LABELS = {
     "nursing_home": "a nursing home (skilled nursing or long-term care)",
@@ -26,6 +28,7 @@ PROVIDER_LABELS = {
     "home_health": "a home health agency",
     "state_agency": "a state survey agency",
     "assister": "an assister",
+    "irf_ltch_swing": "an inpatient rehabilitation facility, long-term care hospital or swing bed",
 }
 
 
@@ -68,34 +71,39 @@ def _unfinished(store: Store) -> list[Journey]:
 
 
 def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
-    """Say plainly when a flow is retired for some providers; offer the replacement."""
-    r = flow.retired
-    if r is None:
+    """Say plainly, with dates, what of a legacy flow moved elsewhere; for a provider
+    whose use moved, offer (or, when known, take) the flow that replaces it."""
+    if not flow.retired:
         return flow
-    replacement = ctx.catalog.get(r.replacement)
     ctx.view.notice(
-        f"Retired on {r.on:%d %B %Y} for " + ", ".join(p.replace("_", " ") + "s" for p in r.for_),
-        r.message,
+        "Legacy path: parts of it have moved",
+        "\n".join(
+            f"{r.what}, for {whom(r.for_)}: moved on {long_date(r.on)}. {r.message}\n"
+            f"  (Source: {flow.cite(r.source)})"
+            for r in flow.retired
+        ),
     )
     if provider is not None:
-        if provider in r.for_:
-            ctx.view.info(
-                f"This is for a {str(provider).replace('_', ' ')}, so you are "
-                f"taken to '{replacement.title}' instead."
-            )
-            return replacement
+        moved = next((r for r in flow.retired if provider in r.for_), None)
+        if moved is None:
+            return flow
+        replacement = ctx.catalog.get(moved.replacement)
+        ctx.view.info(
+            f"This is for {PROVIDER_LABELS.get(str(provider), str(provider))}, so you are "
+            f"taken to '{replacement.title}' instead."
+        )
+        return replacement
+    providers = list(dict.fromkeys(p for r in flow.retired for p in r.for_))
+    asked = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in providers)
+    if not ctx.ask().confirm(f"Is this for {asked}?", default=True):
         return flow
-    whom = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in r.for_)
-    if not ctx.ask().confirm(f"Is this for {whom}?", default=True):
-        return flow
+    targets = list(dict.fromkeys(r.replacement for r in flow.retired))
     pick = ctx.ask().choose(
         "What would you like to do?",
-        [
-            (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
-            (flow.id, "Continue with the retired steps anyway (for the record)"),
-        ],
+        [(t, f"Use '{ctx.catalog.get(t).title}' instead (recommended)") for t in targets]
+        + [(flow.id, "Continue with the legacy steps anyway (for the record)")],
     )
-    return replacement if pick == replacement.id else flow
+    return flow if pick == flow.id else ctx.catalog.get(pick)
 
 
 def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:

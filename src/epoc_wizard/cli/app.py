@@ -167,7 +167,7 @@ def contacts(
         chosen = sorted(catalog.contacts.values(), key=lambda c: c.name)
     for c in chosen:
         print("\n".join(contact_lines(c)))
-        print(f"  (Source: {c.source.doc}, {c.source.where})\n")
+        print(f"  (Source: {catalog.cite(c.source)})\n")
 
 
 @app.command()
@@ -279,11 +279,13 @@ def edit(
 def flows_list() -> None:
     """Every path the wizard knows, with its status."""
     from epoc_wizard.app.context import build
-    from epoc_wizard.flowspec.outline import flow_status
+    from epoc_wizard.flowspec.outline import flow_status, moves
 
     for f in build().catalog.flows.values():
         print(f"{f.id:<16} {flow_status(f):<40} {f.title}")
         print(f"{'':<16} {f.summary}")
+        for m in moves(f):
+            print(f"{'':<16} Moved: {m}")
 
 
 @flows_app.command("show")

@@ -1,7 +1,9 @@
 """Finding flows: the bundled ones, the person's own, and the overlays that change them.
 
 A flows folder holds ``*.yaml`` flow files, ``contacts.yaml`` (help desks, defined
-once and referred to by id) and ``overlays/*.yaml``. The bundled folder ships inside
+once and referred to by id), ``sources.yaml`` (the registry of cited documents),
+``triage.yaml`` (the questions and routes that find a person's path) and
+``overlays/*.yaml``. The bundled folder ships inside
 the installed package; in a source checkout it is the top-level ``flows/``. Folders
 named later (the person's config folder, then ``EPOC_WIZARD_FLOWS``) may add flows,
 contacts and overlays, and replace bundled ones with the same id.
@@ -14,6 +16,7 @@ whose.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +29,17 @@ from epoc_wizard.flowspec.model import (
     Condition,
     Contact,
     ContactsFile,
+    Document,
     Flow,
     FlowFile,
     OverlayFile,
+    Source,
+    SourcesFile,
     Step,
+    TriageFile,
+    cite,
 )
+from epoc_wizard.flowspec.references import check_triage, triage_cites, unknown_sources
 
 BUNDLED = "bundled_flows"
 
@@ -58,6 +67,9 @@ class _Parsed:
     flows: dict[str, tuple[FlowFile, Located]] = field(default_factory=dict)
     overlays: dict[str, tuple[OverlayFile, Located]] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
+    sources: dict[str, Document] = field(default_factory=dict)
+    sources_checked: dt.date | None = None
+    triage: tuple[TriageFile, Located] | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -65,6 +77,28 @@ class _Parsed:
 class Catalog:
     flows: dict[str, Flow]
     contacts: dict[str, Contact]
+    #: The sources registry, by id.
+    sources: dict[str, Document] = field(default_factory=dict)
+    triage: TriageFile | None = None
+    #: When the registry's dates were last checked.
+    sources_checked: dt.date | None = None
+
+    def checked(self) -> dt.date | None:
+        """The oldest "last checked" date of the content: flows, triage, registry."""
+        dates = [f.checked for f in self.flows.values()]
+        dates += [self.triage.checked] if self.triage else []
+        dates += [self.sources_checked] if self.sources_checked else []
+        return min(dates) if dates else None
+
+    def cite(self, source: Source) -> str:
+        return cite(self.sources, source)
+
+    def cited_by(self, doc_id: str) -> list[str]:
+        """The flows (and "triage") that cite a document."""
+        out = [f.id for f in self.flows.values() if doc_id in f.cited()]
+        if self.triage is not None and doc_id in triage_cites(self.triage):
+            out.append("triage")
+        return out
 
     def get(self, flow_id: str) -> Flow:
         try:
@@ -127,6 +161,12 @@ def _parse_into(parsed: _Parsed, path: Path) -> None:
         elif isinstance(data, dict) and set(data) == {"contacts"}:
             for c in validate(doc, ContactsFile).contacts:
                 parsed.contacts[c.id] = c
+        elif isinstance(data, dict) and "sources" in data and "id" not in data:
+            registry = validate(doc, SourcesFile)
+            parsed.sources.update({d.id: d for d in registry.sources})
+            parsed.sources_checked = registry.checked
+        elif isinstance(data, dict) and "routes" in data:
+            parsed.triage = (validate(doc, TriageFile), doc)
         else:
             flow = validate(doc, FlowFile)
             parsed.flows[flow.id] = (flow, doc)
@@ -146,10 +186,25 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
                 contact_refs += [(c, odoc.at(("contacts", i))) for i, c in enumerate(ov.contacts)]
                 applied.append(oid)
         problems = cross_check(placed, parsed.contacts, contact_refs) if check else []
-        if ff.retired and ff.retired.replacement not in parsed.flows:
-            problems.append(
-                f"{doc.at(('retired', 'replacement'))}: the replacement flow "
-                f"'{ff.retired.replacement}' does not exist"
+        for i, r in enumerate(ff.retired):
+            if r.replacement not in parsed.flows:
+                problems.append(
+                    f"{doc.at(('retired', i, 'replacement'))}: the replacement flow "
+                    f"'{r.replacement}' does not exist"
+                )
+        if check:
+            problems += unknown_sources(
+                [(s.source, loc(("source", "doc"))) for s, loc in placed]
+                + [
+                    (s.keeps_access.source, loc(("keeps_access", "source", "doc")))
+                    for s, loc in placed
+                    if s.keeps_access
+                ]
+                + [
+                    (r.source, doc.at(("retired", i, "source", "doc")))
+                    for i, r in enumerate(ff.retired)
+                ],
+                parsed.sources,
             )
         parsed.problems += problems
         contacts = ff.contacts + [c for o in applied for c in parsed.overlays[o][0].contacts]
@@ -163,7 +218,9 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
             contacts=list(dict.fromkeys(contacts)),
             steps=[s for s, _ in placed],
             overlays=applied,
+            checked=ff.checked,
             contact_book=parsed.contacts,
+            library=parsed.sources,
             path=doc.name,
         )
     for oid, (ov, odoc) in parsed.overlays.items():
@@ -173,7 +230,19 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
                 f"'{ov.base}', which does not exist; expected one of "
                 f"{', '.join(sorted(parsed.flows))}"
             )
-    return Catalog(flows=flows, contacts=parsed.contacts)
+    if check:
+        parsed.problems += unknown_sources(
+            [(c.source, f"contact '{c.id}'") for c in parsed.contacts.values()], parsed.sources
+        )
+        if parsed.triage is not None:
+            parsed.problems += check_triage(*parsed.triage, flows, parsed.sources)
+    return Catalog(
+        flows=flows,
+        contacts=parsed.contacts,
+        sources=parsed.sources,
+        triage=parsed.triage[0] if parsed.triage else None,
+        sources_checked=parsed.sources_checked,
+    )
 
 
 def _guarded(step: Step, cond: Condition) -> Step:

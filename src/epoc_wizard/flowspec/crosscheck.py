@@ -43,7 +43,7 @@ def cross_check(
             )
         seen_steps.setdefault(step.id, loc(("id",)))
         if step.when:
-            problems += _check_condition(step.when, asked, loc(("when",)))
+            problems += check_condition(step.when, asked, loc(("when",)))
         problems += _check_contacts(step, contacts, loc)
         for i, q in enumerate(step.questions):
             qloc = _sub_locator(loc, ("questions", i))
@@ -53,7 +53,7 @@ def cross_check(
                     "each question needs its own id"
                 )
             if q.when:
-                problems += _check_condition(q.when, asked, qloc(("when",)))
+                problems += check_condition(q.when, asked, qloc(("when",)))
             if q.state_from is not None:
                 src = asked.get(q.state_from)
                 if src is None or src.kind != "state":
@@ -93,7 +93,7 @@ def _check_contacts(step: Step, contacts: dict[str, Contact], loc: Locator) -> l
     return out
 
 
-def _check_condition(cond: Condition, asked: dict[str, Question], where: str) -> list[str]:
+def check_condition(cond: Condition, asked: dict[str, Question], where: str) -> list[str]:
     out = []
     for sub in _atoms(cond):
         assert sub.answer is not None

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from epoc_wizard.words import long_date
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -51,14 +53,66 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    """Where a step's facts come from: a source document and the step or heading in it.
+    """Where a fact comes from: a document of the sources registry (``sources.yaml``),
+    by its id, and the step, heading or passage in it."""
 
-    ``doc`` is a document file name from the project's sources, or, for a fact
-    from elsewhere, ``outside:`` followed by the publication and its address.
+    doc: Id
+    where: Text
+
+
+class Document(_Strict):
+    """One entry of the sources registry: a document the flows cite.
+
+    People see the publisher, title and date (``label``), never a file name. A
+    document without a date on it says so in ``about`` ("undated, about 2016").
     """
 
-    doc: Text
-    where: Text
+    id: Id
+    title: Text
+    publisher: Text
+    date: dt.date | None = None
+    about: str | None = None
+    url: Url | None = None
+    #: One of the documents the flows were first written from, or a later notice.
+    kind: Literal["original", "outside"]
+    #: Where the text was read, when not at ``url`` (a stored copy, a state's reprint).
+    read_at: str | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Document:
+        if (self.date is None) == (self.about is None):
+            raise ValueError("a document needs exactly one of 'date' or 'about' (when undated)")
+        return self
+
+    @property
+    def when(self) -> str:
+        """The date as people read it: "23 July 2025", or "undated, about 2016"."""
+        if self.date is not None:
+            return long_date(self.date)
+        return (
+            f"undated, {self.about}"
+            if not str(self.about).startswith("undated")
+            else str(self.about)
+        )
+
+    @property
+    def label(self) -> str:
+        """Publisher, title and date, in one line."""
+        return f"{self.publisher}, “{self.title}” ({self.when})"
+
+
+def cite(library: dict[str, Document], source: Source) -> str:
+    """A source as people read it: publisher, title, date, and where in it. (An id not
+    in the registry is a load-time error, so the fallback is only for hand-built flows.)"""
+    doc = library.get(source.doc)
+    return f"{doc.label if doc else source.doc}: {source.where}"
+
+
+class SourcesFile(_Strict):
+    """``sources.yaml``: the registry every ``source`` of every flow names."""
+
+    checked: dt.date
+    sources: list[Document] = Field(min_length=1)
 
 
 class Link(_Strict):
@@ -216,15 +270,38 @@ class Step(_Strict):
     wait: Wait | None = None
     email: Email | None = None
     when: Condition | None = None
+    #: Access that this step, once done, grants and that lapses without a login.
+    keeps_access: Access | None = None
 
 
 class Retirement(_Strict):
-    """A flow kept for history after CMS retired it for some provider types."""
+    """A use of a flow that CMS moved elsewhere: for whom, on what date, and the flow
+    that replaces it. The flow is kept, labelled, for history and other uses."""
 
     on: dt.date
     for_: list[Id] = Field(alias="for", min_length=1)
+    #: What moved, e.g. "Plans of correction (ePOC)" or "HOPE records".
+    what: Text
     replacement: Id
     message: Text
+    source: Source
+
+
+class Access(_Strict):
+    """Access this step grants that lapses without use (iQIES roles after 60 days
+    without a login): the wizard then tracks the person's logins."""
+
+    #: What lapses, e.g. "your iQIES role(s)".
+    what: Text
+    #: Days without a login after which it lapses.
+    days: Annotated[int, Field(ge=1, le=3650)]
+    #: What to do when it has lapsed.
+    renew: Text
+    source: Source
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
 
 
 class FlowFile(_Strict):
@@ -235,7 +312,9 @@ class FlowFile(_Strict):
     title: Text
     summary: Annotated[str, Field(min_length=1, max_length=200)]
     audience: list[Id] = Field(min_length=1)
-    retired: Retirement | None = None
+    #: The date its facts were last checked against CMS's current pages.
+    checked: dt.date
+    retired: Annotated[list[Retirement], BeforeValidator(_as_list)] = []
     contacts: list[Id] = []
     steps: list[Step] = Field(min_length=1)
 
@@ -272,6 +351,68 @@ class OverlayFile(_Strict):
     replace: list[Replacement] = []
 
 
+class Pick(_Strict):
+    """A flow a triage route recommends, with its reason and where the reason comes from."""
+
+    flow: Id
+    reason: Text
+    source: Source
+    #: Recommended only when this holds too (e.g. no CMSNet user ID yet).
+    when: Condition | None = None
+
+
+class Advice(_Strict):
+    """What triage says when the answer is not a flow here (another system, a letter)."""
+
+    title: Text
+    text: Text
+    source: Source
+
+
+class Route(_Strict):
+    """One triage outcome: when it applies, the flows to start in order, or advice."""
+
+    when: Condition | None = None
+    start: list[Pick] = []
+    advice: Advice | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Route:
+        if not self.start and self.advice is None:
+            raise ValueError("a route needs 'start' (flows to recommend) or 'advice'")
+        return self
+
+
+class Carry(_Strict):
+    """A triage answer handed to the flows started afterwards, in their words, so that
+    no flow asks it again: ``from`` copies an answer (through ``map`` if given);
+    ``value`` sets a fixed one; either only ``when`` it holds."""
+
+    to: Id
+    from_: Id | None = Field(default=None, alias="from")
+    map: dict[str, str] | None = None
+    value: bool | str | None = None
+    when: Condition | None = None
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Carry:
+        if (self.from_ is None) == (self.value is None):
+            raise ValueError("a carried answer needs exactly one of 'from' or 'value'")
+        return self
+
+
+class TriageFile(_Strict):
+    """``triage.yaml``: the questions that find a person's path, and the routes.
+
+    Routes are tried in order and the first whose condition holds is taken, so CMS
+    moving a task to another system is a change to this file, not to the program."""
+
+    checked: dt.date
+    questions: list[Question] = Field(min_length=1)
+    routes: list[Route] = Field(min_length=1)
+    carry: list[Carry] = []
+
+
 class ContactsFile(_Strict):
     contacts: list[Contact] = Field(min_length=1)
 
@@ -286,12 +427,26 @@ class Flow(BaseModel):
     title: str
     summary: str
     audience: list[str]
-    retired: Retirement | None
+    checked: dt.date
+    retired: list[Retirement]
     contacts: list[str]
     steps: list[Step]
     overlays: list[str] = []
     contact_book: dict[str, Contact] = {}
+    #: The sources registry, for citing (``cite``).
+    library: dict[str, Document] = {}
     path: str = ""
+
+    def cited(self) -> set[str]:
+        """The ids of every document this flow cites."""
+        out = {s.source.doc for s in self.steps}
+        out |= {s.keeps_access.source.doc for s in self.steps if s.keeps_access}
+        out |= {r.source.doc for r in self.retired}
+        return out
+
+    def cite(self, source: Source) -> str:
+        """A source as people read it: publisher, title, date, and where in it."""
+        return cite(self.library, source)
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:

@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 from epoc_wizard.flowspec.model import Condition, Contact, Flow
+from epoc_wizard.words import long_date
+
+#: Provider type ids as people say them, in the plural.
+PROVIDER_NAMES = {
+    "nursing_home": "nursing homes",
+    "hospice": "hospices",
+    "home_health": "home health agencies",
+    "irf_ltch_swing": (
+        "inpatient rehabilitation facilities, long-term care hospitals and swing beds"
+    ),
+    "assister": "assisters",
+    "state_agency": "state survey agencies",
+}
 
 
 def contact_lines(contact: Contact) -> list[str]:
@@ -22,11 +35,24 @@ def contact_lines(contact: Contact) -> list[str]:
     return lines
 
 
+def whom(providers: list[str]) -> str:
+    """Provider type ids as a plural phrase: "nursing homes and hospices"."""
+    names = [PROVIDER_NAMES.get(p, p.replace("_", " ") + "s") for p in providers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def moves(flow: Flow) -> list[str]:
+    """Each use of a legacy flow that moved: what, for whom, when, to which flow."""
+    return [
+        f"{r.what} for {whom(r.for_)}: moved on {long_date(r.on)} (see '{r.replacement}')"
+        for r in flow.retired
+    ]
+
+
 def flow_status(flow: Flow) -> str:
-    r = flow.retired
-    if r is None:
-        return "current"
-    return f"retired for {', '.join(p.replace('_', ' ') + 's' for p in r.for_)} on {r.on}"
+    """ "current" or "legacy", with the date its facts were last checked."""
+    kind = "legacy" if flow.retired else "current"
+    return f"{kind}, checked {long_date(flow.checked)}"
 
 
 def describe(cond: Condition, flow: Flow | None = None) -> str:
@@ -65,8 +91,7 @@ def _paren(cond: Condition, flow: Flow | None) -> str:
 
 def outline(flow: Flow) -> str:
     lines = [f"{flow.title} ({flow.id}, version {flow.version}): {flow_status(flow)}", flow.summary]
-    if flow.retired:
-        lines.append(f"Replaced by: {flow.retired.replacement}")
+    lines += [f"Moved: {m}" for m in moves(flow)]
     if flow.overlays:
         lines.append(f"State overlays: {', '.join(flow.overlays)}")
     lines.append("")
@@ -80,12 +105,12 @@ def outline(flow: Flow) -> str:
             lines.append(f"      ? {q.prompt} [{q.kind}{secret}]{cond}")
         if step.wait:
             span = (
-                f"{step.wait.business_days} business day(s)"
+                f"{step.wait.business_days} business long_date(s)"
                 if step.wait.business_days
                 else f"{step.wait.minutes} minute(s)"
             )
             lines.append(f"      then wait for {step.wait.for_} (about {span})")
         if step.email:
             lines.append(f'      e-mail to send: "{step.email.subject}"')
-        lines.append(f"      source: {step.source.doc}, {step.source.where}")
+        lines.append(f"      source: {flow.cite(step.source)}")
     return "\n".join(lines)

@@ -53,7 +53,7 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
                 s.title,
                 "",
                 f"Only when {describe(s.when, flow)}." if s.when else "",
-                f"{s.source.doc}, {s.source.where}",
+                flow.cite(s.source),
                 False,
             )
             for n, s in enumerate(flow.steps, 1)
@@ -92,7 +92,7 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
                 step.title,
                 rec.status,
                 detail,
-                f"{step.source.doc}, {step.source.where}",
+                flow.cite(step.source),
                 rec.status == "done",
             )
         )

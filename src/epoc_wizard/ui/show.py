@@ -155,7 +155,7 @@ class View:
                 )
         elif step.wait:
             body.append(Text(f"After this step you wait for {step.wait.for_}."))
-        body.append(Text(f"Source: {step.source.doc}, {step.source.where}", style="dim"))
+        body.append(Text(f"Source: {flow.cite(step.source)}", style="dim"))
         self._block(f"Step {min(done + 1, total)} of {total}: {step.title}", body)
 
     def contacts(self, contacts: list[Contact]) -> None:
