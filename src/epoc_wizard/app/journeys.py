@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 from epoc_wizard.app.context import Context
+from epoc_wizard.app.triage import run_triage
 from epoc_wizard.checks import check_ccn
 from epoc_wizard.core import engine
 from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import UsageError, WizardError
-from epoc_wizard.flowspec.conditions import holds
 from epoc_wizard.flowspec.model import Flow
 from epoc_wizard.flowspec.outline import whom
 from epoc_wizard.state.store import Store
@@ -42,6 +42,8 @@ def run_journey_command(ctx: Context, name: str, target: str | None, facility: s
         ctx.catalog.get(target)
     ctx.ask()
     ctx.store.journeys()  # a damaged state file is reported before any question is asked
+    if name == "start":
+        say_if_stale(ctx)
     (start if name == "start" else resume)(ctx, target, facility)
 
 
@@ -106,44 +108,6 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
     return flow if pick == flow.id else ctx.catalog.get(pick)
 
 
-def _triage(ctx: Context) -> tuple[str | None, dict[str, Any]]:
-    """Ask the triage questions; the flow the person chose to start, and its preset answers."""
-    from epoc_wizard.core.answers import validator
-    from epoc_wizard.core.triage import QUESTIONS, nothing_to_start, prefill, recommend
-
-    ctx.view.info("A few questions to find the path you need.")
-    answers: dict[str, Any] = {}
-    for q in QUESTIONS:
-        if holds(q.when, answers):
-            answers[q.id] = ctx.ask().ask(q, validator(q, answers))
-    recs = recommend(answers)
-    if not recs:
-        ctx.view.notice("Nothing to start here", nothing_to_start(answers))
-        return None, {}
-    ctx.view.notice(
-        "Recommended, in this order",
-        "\n".join(
-            f"{i}. {ctx.catalog.get(r.flow).title} ({r.flow}): {r.reason}"
-            for i, r in enumerate(recs, 1)
-        ),
-    )
-    if answers.get("scope") == "several":
-        ctx.view.info(
-            "For several facilities, start one journey per facility with "
-            "--facility CCN, or list them in an answers file under 'facilities:'; "
-            "'epoc-wizard status' groups them by facility."
-        )
-    pick = ctx.ask().choose(
-        "Start now?",
-        [(r.flow, f"Start '{ctx.catalog.get(r.flow).title}' now") for r in recs]
-        + [("", "Not now")],
-    )
-    if not pick:
-        ctx.view.info("Nothing was started. Run 'epoc-wizard start' again when you are ready.")
-        return None, {}
-    return pick, prefill(answers)
-
-
 def _preset(flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
     """The preset answers this flow asks for, and only those its checks accept."""
     from epoc_wizard.core.answers import check_answer
@@ -159,6 +123,24 @@ def _preset(flow: Flow, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Content older than this (against the clock) is flagged when a journey starts.
+STALE_DAYS = 180
+
+
+def say_if_stale(ctx: Context) -> None:
+    """One line when the content was last checked more than STALE_DAYS ago."""
+    checked = ctx.catalog.checked()
+    if checked is None or (ctx.now().date() - checked).days <= STALE_DAYS:
+        return
+    news = ctx.catalog.sources.get("qtso-news")
+    where = f" at {news.url}" if news and news.url else ""
+    ctx.view.info(
+        f"This guidance was last checked on {long_date(checked)}, more than {STALE_DAYS} days "
+        f"ago, and CMS changes its systems often: check QTSO's news{where} before you rely "
+        "on a date ('epoc-wizard sources' lists every document and its date)."
+    )
+
+
 def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | None:
     if ctx.answers is not None and "facilities" in ctx.answers.data:
         start_batch(ctx, flow_id)
@@ -167,7 +149,7 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
     if flow_id is None and ctx.answers is not None:
         flow_id = ctx.answers.data.get("flow")
     if flow_id is None:
-        flow_id, preset = _triage(ctx)
+        flow_id, preset = run_triage(ctx)
         if flow_id is None:  # triage has said why
             return None
     provider = (

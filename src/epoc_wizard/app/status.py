@@ -13,6 +13,7 @@ import shutil
 import sys
 from typing import Any
 
+from epoc_wizard.core.access import sentence, standing
 from epoc_wizard.dates import format_local
 from epoc_wizard.state.document import read_document, state_dir
 from epoc_wizard.words import late_advice
@@ -106,6 +107,7 @@ def journey_rows(
                 else {"id": step_id, "title": _str(summary.get("step_title"))},
                 "finished": finished,
                 "waiting": waiting,
+                "access": standing(summary.get("access"), j.get("last_login"), now.date()),
                 "updated": j.get("updated"),
             }
         )
@@ -120,6 +122,7 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
         "done": sum(1 for r in rows if r["finished"]),
         "waiting": sum(1 for r in rows if r["waiting"]),
         "overdue": sum(1 for r in rows if r["waiting"] and r["waiting"]["overdue"]),
+        "login_due": sum(1 for r in rows if r["access"] and r["access"]["state"] != "ok"),
     }
 
 
@@ -161,7 +164,8 @@ def render_text(
     out.append(
         f"{t['facilities']} facilit{'y' if t['facilities'] == 1 else 'ies'}, "
         f"{t['journeys']} journey{'s' if t['journeys'] != 1 else ''}: {t['done']} done, "
-        f"{t['waiting']} waiting, {t['overdue']} overdue."
+        f"{t['waiting']} waiting, {t['overdue']} overdue"
+        + (f", {t['login_due']} to log in to soon." if t["login_due"] else ".")
     )
     return "\n".join(out[1:] if out and out[0] == "" else out)
 
@@ -187,6 +191,8 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
             lines.append(f"    Waiting for {w['for']}: {describe_wait(since, due, now)}")
         if w["overdue"]:
             lines.append(f"    OVERDUE: {late_advice(w['late'], w['contact'], w['phone'])}")
+    if r["access"]:
+        lines.append(f"    {sentence(r['access'], r['id'])}")
     return "\n".join(_fit(line, width) for line in lines)
 
 

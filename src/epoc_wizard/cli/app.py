@@ -275,6 +275,34 @@ def edit(
         raise Interrupted(journey) from None
 
 
+@app.command()
+def login(
+    journey: Annotated[
+        str | None, typer.Argument(help="The journey id; omit for the most recent one.")
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The day you logged in (YEAR-MONTH-DAY); today if omitted."),
+    ] = None,
+    facility: FacilityOpt = None,
+) -> None:
+    """Record that you logged in to iQIES, so 'status' knows when your roles lapse."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.journeys import normalize_facility
+    from epoc_wizard.app.login import record_login
+
+    print(record_login(build(), journey, normalize_facility(facility), on))
+
+
+@app.command()
+def sources() -> None:
+    """The documents the guidance comes from: titles, dates, addresses, who cites them."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.sources import listing
+
+    print(listing(build().catalog))
+
+
 @flows_app.command("list")
 def flows_list() -> None:
     """Every path the wizard knows, with its status."""

@@ -15,7 +15,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from epoc_wizard.core.journey import Journey, StepRecord, StepStatus, WaitRecord
+from epoc_wizard.core.journey import (
+    AccessSummary,
+    Journey,
+    StepRecord,
+    StepStatus,
+    WaitRecord,
+)
 from epoc_wizard.flowspec.conditions import holds
 from epoc_wizard.flowspec.model import Flow, Question, Step
 
@@ -124,9 +130,23 @@ def summarize(flow: Flow, journey: Journey, now: dt.datetime) -> Journey:
             "step_title": step.title if step else None,
             "done": done,
             "total": total,
+            "access": _access(flow, journey),
         }
     )
     finished = journey.finished or now if step is None else None
     return journey.model_copy(
         update={"summary": summary, "finished": finished, "flow_version": flow.version}
     )
+
+
+def _access(flow: Flow, journey: Journey) -> AccessSummary | None:
+    """The lapsing access this journey has reached: the last done step that grants it."""
+    found = None
+    for step in visible_steps(flow, journey.answers):
+        record = journey.record(step.id)
+        if step.keeps_access and record.status == "done" and record.done_at:
+            a = step.keeps_access
+            found = AccessSummary(
+                what=a.what, days=a.days, renew=a.renew, since=record.done_at.date()
+            )
+    return found

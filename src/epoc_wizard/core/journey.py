@@ -58,12 +58,23 @@ class StepRecord(_Record):
     wait: WaitRecord | None = None
 
 
+class AccessSummary(_Record):
+    """Access the journey has reached that lapses without a login (see ``access.py``)."""
+
+    what: str
+    days: int
+    renew: str = ""
+    #: The date the access was granted (the step was done).
+    since: dt.date
+
+
 class Summary(_Record):
     flow_title: str = ""
     step_id: str | None = None
     step_title: str | None = None
     done: int = 0
     total: int = 0
+    access: AccessSummary | None = None
 
 
 class Journey(_Record):
@@ -75,6 +86,8 @@ class Journey(_Record):
     created: Stamp
     updated: Stamp
     finished: Stamp | None = None
+    #: The last login the person recorded (``epoc-wizard login``), for access that lapses.
+    last_login: dt.date | None = None
     answers: dict[str, Any] = {}
     steps: dict[str, StepRecord] = {}
     summary: Summary = Summary()

@@ -98,6 +98,8 @@ class Catalog:
         out = [f.id for f in self.flows.values() if doc_id in f.cited()]
         if self.triage is not None and doc_id in triage_cites(self.triage):
             out.append("triage")
+        if any(c.source.doc == doc_id for c in self.contacts.values()):
+            out.append("contacts")
         return out
 
     def get(self, flow_id: str) -> Flow:

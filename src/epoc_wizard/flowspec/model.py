@@ -420,7 +420,7 @@ class ContactsFile(_Strict):
 class Flow(BaseModel):
     """A flow ready to run: a flow file with its overlays applied and contacts resolved."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     version: int
