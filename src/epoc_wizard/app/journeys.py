@@ -90,11 +90,22 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
         if moved is None:
             return flow
         replacement = ctx.catalog.get(moved.replacement)
-        ctx.view.info(
-            f"This is for {PROVIDER_LABELS.get(str(provider), str(provider))}, so you are "
-            f"taken to '{replacement.title}' instead."
+        whose = PROVIDER_LABELS.get(str(provider), str(provider))
+        if ctx.answers is not None:  # the file names this flow: it is followed, with a word
+            ctx.view.info(
+                f"For {whose} the current path is '{replacement.title}' (epoc-wizard start "
+                f"{replacement.id}). The legacy steps follow because {ctx.answers.name} "
+                "names this flow."
+            )
+            return flow
+        pick = ctx.ask().choose(
+            f"This is for {whose}. What would you like to do?",
+            [
+                (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
+                (flow.id, "Continue with the legacy steps anyway (for the record)"),
+            ],
         )
-        return replacement
+        return flow if pick == flow.id else replacement
     providers = list(dict.fromkeys(p for r in flow.retired for p in r.for_))
     asked = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in providers)
     if not ctx.ask().confirm(f"Is this for {asked}?", default=True):

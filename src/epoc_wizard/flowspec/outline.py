@@ -105,7 +105,7 @@ def outline(flow: Flow) -> str:
             lines.append(f"      ? {q.prompt} [{q.kind}{secret}]{cond}")
         if step.wait:
             span = (
-                f"{step.wait.business_days} business long_date(s)"
+                f"{step.wait.business_days} business day(s)"
                 if step.wait.business_days
                 else f"{step.wait.minutes} minute(s)"
             )
