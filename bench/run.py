@@ -2,7 +2,11 @@
 
 Every figure is a median over several runs after a warm-up. Whole-process timings are
 also given as a ratio to a bare ``python -c pass`` measured in the same run, so the
-figures compare across machines. Prints a table and exits 1 if any budget is missed.
+figures compare across machines. The first question of ``start`` (triage) is also
+compared with copier's first question for a one-question template: copier is
+installed with pip into a throwaway virtual environment (``--copier-env`` keeps and
+reuses one), and both are timed in a pseudo-terminal in the same rounds. Prints a
+table and exits 1 if any budget is missed.
 
 Run it with the interpreter of the environment where epoc-wizard is installed, e.g.
 ``.venv/bin/python bench/run.py``.
@@ -98,11 +102,15 @@ def make_state(directory: Path, count: int) -> None:
     Store(directory).write(journeys)
 
 
-def pty_first_prompt(env: dict[str, str], tmp: Path) -> Callable[[], object]:
-    """Seconds from starting ``start cmsnet`` in a pseudo-terminal to its first prompt.
+def pty_first_text(
+    command: Callable[[int], tuple[list[str], dict[str, str]]], marker: bytes
+) -> Callable[[], object]:
+    """Seconds from starting a program in a pseudo-terminal until ``marker`` is on it.
 
     A bare ``pty.fork`` is used rather than pexpect, whose own start-up and polling
-    would be counted otherwise.
+    would be counted otherwise. ``command(n)`` gives the arguments and environment of
+    the n-th run (a new state folder or destination each time, so that every run sees
+    the same screen).
     """
     import itertools
     import pty
@@ -112,20 +120,22 @@ def pty_first_prompt(env: dict[str, str], tmp: Path) -> Callable[[], object]:
     counter = itertools.count()
 
     def go() -> float:
-        # A new state folder each time, so every run sees the same first prompt.
-        run_env = {**env, "EPOC_WIZARD_HOME": str(tmp / f"pty{next(counter)}")}
+        args, run_env = command(next(counter))
         start = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # the child
-            os.execve(WIZARD, [WIZARD, "start", "cmsnet"], run_env)
+            os.execve(args[0], args, run_env)
         seen = b""
         try:
-            while b"What kind of provider" not in seen:
+            while marker not in seen:
                 ready, _, _ = select.select([fd], [], [], 30)
-                chunk = os.read(fd, 65536) if ready else b""
+                try:
+                    chunk = os.read(fd, 65536) if ready else b""
+                except OSError:  # the child has gone (EIO)
+                    chunk = b""
                 if not chunk:
                     raise RuntimeError(
-                        "start cmsnet ended before its first prompt: "
+                        f"{' '.join(args)} ended before {marker.decode()!r}: "
                         + seen[-300:].decode(errors="replace")
                     )
                 seen += chunk
@@ -138,9 +148,48 @@ def pty_first_prompt(env: dict[str, str], tmp: Path) -> Callable[[], object]:
     return go
 
 
+#: How questionary starts drawing a question (its "?" mark, then the bold question),
+#: whichever question of the flow comes first.
+QUESTION_MARK = b"?\x1b[0;1m "
+
+#: The one-question copier template of the comparison.
+COPIER_TEMPLATE = """\
+project_name:
+  type: str
+  help: What is the name of your project?
+"""
+
+
+def copier_command(tmp: Path, env_dir: Path | None) -> str:
+    """The ``copier`` program of a virtual environment made for the benchmark (or the
+    one in ``env_dir``, made there if missing), with copier installed by pip."""
+    venv = env_dir or tmp / "copier-venv"
+    copier = venv / "bin" / "copier"
+    if not copier.exists():
+        print(f"Installing copier into {venv} (pip) ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "copier"],
+            check=True,
+        )
+    # A normal install has bytecode already; make sure, as for epoc-wizard.
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "compileall", "-q", str(venv / "lib")],
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    return str(copier)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument(
+        "--copier-env",
+        type=Path,
+        help="a folder for copier's virtual environment, kept for the next run "
+        "(default: a throwaway one, installed each time)",
+    )
     args = parser.parse_args()
     runs = args.runs
 
@@ -169,6 +218,21 @@ def main() -> int:
         envs[n] = {**base_env, "EPOC_WIZARD_HOME": str(d)}
     empty_env = {**base_env, "EPOC_WIZARD_HOME": str(tmp / "empty")}
 
+    # The first question side by side with copier's: a fresh state folder for
+    # epoc-wizard (its flow cache is the user's, as after any earlier run), a new
+    # destination for copier, the same terminal settings for both.
+    from epoc_wizard.flowspec.catalog import load_catalog as load_flows
+
+    triage = load_flows().triage
+    assert triage is not None, "the bundled flows have no triage"
+    first_question = triage.questions[0].prompt.encode()[:24]
+    template = tmp / "copier-template"
+    template.mkdir()
+    (template / "copier.yml").write_text(COPIER_TEMPLATE)
+    (template / "README.md.jinja").write_text("{{ project_name }}\n")
+    copier = copier_command(tmp, args.copier_env)
+    pty_env = {**base_env, "TERM": "xterm-256color"}
+
     # Whole-process timings are taken in rounds: each round runs the bare interpreter
     # and every command once, in turn, so that a slow moment of the machine weighs on
     # all of them alike rather than on whichever happened to run then.
@@ -177,7 +241,21 @@ def main() -> int:
         "status20": run_process([WIZARD, "status"], envs[20]),
         "status500": run_process([WIZARD, "status"], envs[500]),
         "help": run_process([WIZARD, "--help"], empty_env),
-        "first": pty_first_prompt(empty_env, tmp),
+        "first": pty_first_text(
+            lambda n: (
+                [WIZARD, "start", "cmsnet"],
+                {**empty_env, "EPOC_WIZARD_HOME": str(tmp / f"pty{n}")},
+            ),
+            QUESTION_MARK,
+        ),
+        "triage": pty_first_text(
+            lambda n: ([WIZARD, "start"], {**pty_env, "EPOC_WIZARD_HOME": str(tmp / f"triage{n}")}),
+            first_question,
+        ),
+        "copier": pty_first_text(
+            lambda n: ([copier, "copy", str(template), str(tmp / "copied" / str(n))], pty_env),
+            b"What is the name of your project",
+        ),
     }
     times = rounds(commands, runs)
     bare = times["bare"]
@@ -200,6 +278,16 @@ def main() -> int:
     )
     ratio_row("--help", times["help"], 10)
     ratio_row("start cmsnet, to first prompt (pty)", times["first"], 30)
+    rows.append(("copier copy, 1-question template (pty)", times["copier"], "reference", True))
+    r = times["triage"] / times["copier"]
+    rows.append(
+        (
+            "start (triage), to first question (pty)",
+            times["triage"],
+            f"{r:.2f}x copier's first question (budget 0.6x)",
+            r <= 0.6,
+        )
+    )
 
     from epoc_wizard.flowspec import cache as flowcache
     from epoc_wizard.flowspec.catalog import load_catalog

@@ -27,7 +27,7 @@ from epoc_wizard.core.journey import Journey
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, parse_document
 from epoc_wizard.state.store import Store
 
-from conftest import run_wizard, wizard_env, wizard_path
+from conftest import Wizard, wizard_env, wizard_path
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 DATA = Path(__file__).parent / "data"
@@ -220,14 +220,14 @@ def _hold_lock(home: Path) -> int:
         ["reset", "cmsnet-056304", "--yes"],
     ],
 )
-def test_a_session_that_waits_too_long_says_so(home: Path, args: list[str]) -> None:
+def test_a_session_that_waits_too_long_says_so(home: Path, args: list[str], wizard: Wizard) -> None:
     if args[0] == "reset":
         Store(home).save(_journey(1).model_copy(update={"id": "cmsnet-056304"}))
     before = (home / STATE_FILE).read_bytes() if (home / STATE_FILE).exists() else None
     fd = _hold_lock(home)
     try:
         started = time.monotonic()
-        result = run_wizard(home, *args, EPOC_WIZARD_LOCK_TIMEOUT="0.3")
+        result = wizard(*args, EPOC_WIZARD_LOCK_TIMEOUT="0.3")
         waited = time.monotonic() - started
     finally:
         os.close(fd)
@@ -239,7 +239,7 @@ def test_a_session_that_waits_too_long_says_so(home: Path, args: list[str]) -> N
     after = (home / STATE_FILE).read_bytes() if (home / STATE_FILE).exists() else None
     assert after == before
     # Once the other session is gone, the same command works.
-    assert run_wizard(home, *args).returncode == 0
+    assert wizard(*args).returncode == 0
 
 
 def test_lock_timeout_setting_is_forgiving(monkeypatch: pytest.MonkeyPatch) -> None:

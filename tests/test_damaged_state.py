@@ -2,12 +2,13 @@
 
 Every case must give a sentence (never a traceback, never the "something went wrong"
 last resort), leave the damaged file as it is until ``doctor --repair`` sets it aside
-(never deleting it), and say how to recover. Most cases run the commands in-process
-(``entry.main``, the same code as the installed command, much faster); a sample runs
-the real installed command in a subprocess.
+(never deleting it), and say how to recover. The cases run the commands in-process
+(``entry.main``, the same code as the installed command, much faster); one sample runs
+the real installed command in a subprocess, and the injected faults run both ways (the
+real command with ``-m slow``).
 
 Unreadable files: the tests run as root, where chmod 000 does not stop reading, so an
-unreadable file is simulated three ways: a folder named ``state.json`` (real CLI), a
+unreadable file is simulated three ways: a folder named ``state.json``, a
 ``PermissionError`` from ``Path.read_bytes`` (monkeypatched in-process, and injected
 into the real CLI through a ``sitecustomize`` module on ``PYTHONPATH``), and a symlink
 loop. A full or read-only disk is injected the same way (ENOSPC from ``os.write`` of
@@ -18,23 +19,29 @@ nothing is mounted.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import random
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from epoc_wizard.app import doctor as doctor_cmd
+from epoc_wizard.app.context import Context
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import StateError
+from epoc_wizard.flowspec.catalog import Catalog
 from epoc_wizard.state import health, repair
 from epoc_wizard.state.document import BACKUP_FILE, STATE_FILE, parse_document, read_document
 from epoc_wizard.state.store import Store
+from epoc_wizard.ui.scripted import Scripted, read_answers_file
+from epoc_wizard.ui.show import View
 
-from conftest import run_main, run_wizard, wizard_env, wizard_path
+from conftest import NOW, Wizard, run_main, run_wizard
 
 DATA = Path(__file__).parent / "data"
 ANSWERS = str(DATA / "cmsnet-hospice.yaml")
@@ -43,17 +50,19 @@ FIGURES: dict[str, Any] = {}
 
 
 @pytest.fixture(scope="module")
-def real_state(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
+def real_state(tmp_path_factory: pytest.TempPathFactory, bundled: Catalog) -> tuple[bytes, bytes]:
     """A state file (and its backup) made by running a whole journey with --answers."""
     home = tmp_path_factory.mktemp("real") / "state"
-    result = subprocess.run(
-        [wizard_path(), "start", "--answers", ANSWERS],
-        env=wizard_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    answers = read_answers_file(Path(ANSWERS))
+    ctx = Context(
+        Store(home),
+        now=lambda: NOW,
+        asker=Scripted(answers),
+        answers=answers,
+        load_catalog=lambda: bundled,
+        _view=View(console=Console(file=io.StringIO())),
     )
-    assert result.returncode == 0, result.stderr
+    run_journey_command(ctx, "start", None, None)
     return (home / STATE_FILE).read_bytes(), (home / BACKUP_FILE).read_bytes()
 
 
@@ -107,7 +116,9 @@ def test_truncated_at_every_byte_in_process(home: Path, real_state: tuple[bytes,
     assert len(raw) > 500 and repaired >= 8
 
 
-def test_truncated_state_through_the_real_cli(home: Path, real_state: tuple[bytes, bytes]) -> None:
+def test_truncated_state_through_the_cli(
+    home: Path, real_state: tuple[bytes, bytes], wizard: Wizard
+) -> None:
     raw, bak = real_state
     home.mkdir(mode=0o700)
     (home / BACKUP_FILE).write_bytes(bak)
@@ -121,7 +132,7 @@ def test_truncated_state_through_the_real_cli(home: Path, real_state: tuple[byte
             ["resume", "--answers", ANSWERS],
             ["start", "cmsnet", "--answers", ANSWERS],
         ):
-            result = run_wizard(home, *args)
+            result = wizard(*args)
             runs += 1
             is_a_sentence(result.returncode, result.stdout, result.stderr)
             assert "is damaged: it is not valid JSON" in result.stderr
@@ -129,16 +140,16 @@ def test_truncated_state_through_the_real_cli(home: Path, real_state: tuple[byte
             assert (home / STATE_FILE).read_bytes() == raw[:cut]
     FIGURES["truncated_cli_runs"] = runs
     # The way out that the messages point to.
-    report = run_wizard(home, "doctor")
+    report = wizard("doctor")
     assert report.returncode == 1 and "PROBLEM" in report.stdout
     assert "restores the last good save from state.json.bak" in report.stdout
-    fixed = run_wizard(home, "doctor", "--repair")
+    fixed = wizard("doctor", "--repair")
     assert fixed.returncode == 0, fixed.stdout
     (aside,) = home.glob("state.damaged-*.json")
     assert aside.read_bytes() == raw[: cuts[-1]]
     assert f"Moved the damaged state file to {aside}" in fixed.stdout
     assert "Restored the last good save from state.json.bak: 1 journey" in fixed.stdout
-    status = run_wizard(home, "status")
+    status = wizard("status")
     assert status.returncode == 0 and "Sunny Acres Hospice" in status.stdout
 
 
@@ -281,14 +292,14 @@ def test_damaged_shapes_through_the_real_cli(home: Path) -> None:
 # --- migration -----------------------------------------------------------------------------
 
 
-def test_older_schema_migrates_and_is_kept_in_the_backup(home: Path) -> None:
+def test_older_schema_migrates_and_is_kept_in_the_backup(home: Path, wizard: Wizard) -> None:
     home.mkdir(mode=0o700)
     old = {"schema": 0, "journeys": [{**GOOD, "answers": {"facility_name": "Sunny Acres"}}]}
     (home / STATE_FILE).write_text(json.dumps(old))
-    status = run_wizard(home, "status", "--json")
+    status = wizard("status", "--json")
     assert status.returncode == 0
     assert [r["id"] for r in json.loads(status.stdout)["journeys"]] == [JID]
-    done = run_wizard(home, "resume", JID, "--answers", ANSWERS)
+    done = wizard("resume", JID, "--answers", ANSWERS)
     assert done.returncode == 0, done.stderr
     doc = json.loads((home / STATE_FILE).read_text())
     assert doc["schema"] == 1 and doc["journeys"][JID]["finished"]
@@ -298,15 +309,15 @@ def test_older_schema_migrates_and_is_kept_in_the_backup(home: Path) -> None:
 # --- unreadable --------------------------------------------------------------------------------
 
 
-def test_a_folder_named_state_json(home: Path) -> None:
+def test_a_folder_named_state_json(home: Path, wizard: Wizard) -> None:
     (home / STATE_FILE).mkdir(parents=True)
     (home / STATE_FILE / "keep.txt").write_text("someone's notes")
     for args in (["status"], ["start", "--answers", ANSWERS]):
-        result = run_wizard(home, *args)
+        result = wizard(*args)
         is_a_sentence(result.returncode, result.stdout, result.stderr)
         assert "is a folder, not a state file" in result.stderr
     assert "is a folder, not a state file" in doctor_cmd.render(health.diagnose(home))
-    fixed = run_wizard(home, "doctor", "--repair")
+    fixed = wizard("doctor", "--repair")
     assert fixed.returncode == 0 and "Moved the folder in the way to" in fixed.stdout
     (aside,) = home.glob("state.damaged-*.json")
     assert (aside / "keep.txt").read_text() == "someone's notes"  # kept, not deleted
@@ -376,6 +387,42 @@ elif what == "read":  # a file that is not ours to read
 """
 
 
+def inject(monkeypatch: pytest.MonkeyPatch, fault: str, home: Path) -> None:
+    """In this process, the same faults as ``SITECUSTOMIZE`` injects into the real one."""
+    what, _, name = fault.partition(":")
+    err = getattr(errno, name)
+    if what == "write":
+        real_write = os.write
+
+        def write(fd: int, data: Any) -> int:
+            if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+                raise OSError(err, os.strerror(err))
+            return real_write(fd, data)
+
+        monkeypatch.setattr(os, "write", write)
+    elif what == "open":
+        real_open = os.open
+
+        def open_(path: Any, flags: int, mode: int = 0o777, **kw: Any) -> int:
+            if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(path).startswith(str(home)):
+                raise OSError(err, os.strerror(err), str(path))
+            return real_open(path, flags, mode, **kw)
+
+        monkeypatch.setattr(os, "open", open_)
+    else:
+        real_read = Path.read_bytes
+
+        def read_bytes(self: Path) -> bytes:
+            if self.name == STATE_FILE:
+                raise OSError(err, os.strerror(err), str(self))
+            return real_read(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.mark.parametrize(
+    "real_cli", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["in-process", "real"]
+)
 @pytest.mark.parametrize(
     ("fault", "expected"),
     [
@@ -385,17 +432,29 @@ elif what == "read":  # a file that is not ours to read
         ("read:EACCES", "Cannot read the state file"),
     ],
 )
-def test_faults_through_the_real_cli(home: Path, tmp_path: Path, fault: str, expected: str) -> None:
+def test_faults_through_the_cli(
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    wizard: Wizard,
+    fault: str,
+    expected: str,
+    real_cli: bool,
+) -> None:
     Store().save(jour(JID))
     before = (home / STATE_FILE).read_bytes()
-    inject = tmp_path / "inject"
-    inject.mkdir()
-    (inject / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    inject_dir = tmp_path / "inject"
+    inject_dir.mkdir()
+    (inject_dir / "sitecustomize.py").write_text(SITECUSTOMIZE)
     other = tmp_path / "other.yaml"
     other.write_text(Path(ANSWERS).read_text().replace('"056304"', '"056305"'))
-    result = run_wizard(
-        home, "start", "cmsnet", "--answers", str(other), EPOC_FAULT=fault, PYTHONPATH=str(inject)
-    )
+    args = ("start", "cmsnet", "--answers", str(other))
+    if real_cli:
+        result: Any = run_wizard(home, *args, EPOC_FAULT=fault, PYTHONPATH=str(inject_dir))
+    else:
+        with monkeypatch.context() as mp:
+            inject(mp, fault, home)
+            result = wizard(*args)
     is_a_sentence(result.returncode, result.stdout, result.stderr)
     assert expected in result.stderr
     if not fault.startswith("read"):

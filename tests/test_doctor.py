@@ -22,7 +22,7 @@ from epoc_wizard.state import repair
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, read_document
 from epoc_wizard.state.store import Store
 
-from conftest import run_main, run_wizard
+from conftest import Wizard, run_main
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 ANSWERS = str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
@@ -46,9 +46,9 @@ def levels(directory: Path) -> dict[str, list[str]]:
     return found
 
 
-def test_healthy_state_is_all_ok_through_the_real_cli(home: Path) -> None:
-    assert run_wizard(home, "start", "--answers", ANSWERS).returncode == 0
-    result = run_wizard(home, "doctor")
+def test_healthy_state_is_all_ok_through_the_cli(home: Path, wizard: Wizard) -> None:
+    assert wizard("start", "--answers", ANSWERS).returncode == 0
+    result = wizard("doctor")
     assert result.returncode == 0, result.stdout
     for line in (
         f"OK       State folder: {home} (set by EPOC_WIZARD_HOME).",

@@ -13,12 +13,14 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.checks import STATE_CODES, check_zip
 from epoc_wizard.core import engine
 from epoc_wizard.core.answers import check_answer
@@ -27,19 +29,20 @@ from epoc_wizard.flowspec.catalog import Catalog, load_catalog
 from epoc_wizard.flowspec.model import SECRET_KINDS, Condition, Flow, Question, Step
 from epoc_wizard.state.store import Store
 
-from conftest import run_wizard
+from conftest import Wizard, shown
 
 FLOWS = Path(__file__).resolve().parents[1] / "flows"
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
-SOURCES = (
-    "000_13ff69bb9209bdd9.txt",
-    "001_070eaf873b2ebe9e.txt",
-    "002_d2fd303a454dee3c.txt",
-    "003_1d414d5a4b39874e.txt",
-    "004_aad83f26c1fbd18b.txt",
+#: The five documents the flows were first written from, by their registry ids.
+ORIGINALS = (
+    "cdph-epoc-checklist",
+    "ky-oig-epoc",
+    "cms-iqies-epoc-2025",
+    "qtso-cmsnet-module1",
+    "cms-assister-library",
 )
 FLOW_IDS = ("cmsnet", "legacy-epoc", "epoc-access", "iqies", "assister-zone")
-RETIRED = "retired for nursing homes on 2025-07-14"
+LEGACY = "legacy, checked 1 December 2026"
 STATES = ("CA", "TX")  # CA switches the CDPH overlay on; TX is any other state
 FORBIDDEN = re.compile(r"password|social security|\bssn\b|birth|security question|challenge", re.I)
 SAMPLES: dict[str, Any] = {
@@ -121,7 +124,7 @@ def domains(flow: Flow) -> dict[str, list[Any]]:
             out[q.id] = [
                 list(s) for r in range(len(wanted) + 1) for s in itertools.combinations(wanted, r)
             ] or [sample(q, {})]
-        elif q.kind == "state":
+        elif q.kind == "state" and conds:  # a state that changes the path (an overlay)
             out[q.id] = sorted(
                 {
                     *STATES,
@@ -159,48 +162,94 @@ def all_answers(flow: Flow, choice: dict[str, Any]) -> dict[str, Any]:
 # --- the walker ---------------------------------------------------------------------------
 
 
-def walk(flow: Flow, choice: dict[str, Any]) -> list[str]:
-    """Follow one journey to its end; return the ids of the steps shown, in order."""
-    journey = Journey(id="walk", flow=flow.id, created=T0, updated=T0)
-    session: dict[str, Any] = {}
-    shown: list[str] = []
-    for _ in range(2 * len(flow.steps) + 1):
-        step = engine.current_step(flow, journey)
+@dataclass
+class Walker:
+    """A journey being followed: where it is, and what was shown and kept in memory."""
+
+    journey: Journey
+    session: dict[str, Any]
+    shown: list[str]
+    moves: int = 0
+
+
+def advance(
+    flow: Flow, w: Walker, choice: dict[str, Any], branching: dict[str, list[Any]]
+) -> str | None:
+    """Follow the journey until it ends (None) or reaches a question in ``branching`` that
+    ``choice`` does not answer (its id); ``w`` is left where it stopped."""
+    while w.moves <= 2 * len(flow.steps):
+        step = engine.current_step(flow, w.journey)
         if step is None:
-            break
-        if step.id not in shown:
-            shown.append(step.id)
-        while questions := engine.open_questions(step, journey, session):
+            return None
+        if step.id not in w.shown:
+            w.shown.append(step.id)
+        while questions := engine.open_questions(step, w.journey, w.session):
             q = questions[0]
-            value = answer(q, choice, {**journey.answers, **session})
+            if q.id in branching and q.id not in choice:
+                return q.id
+            value = answer(q, choice, {**w.journey.answers, **w.session})
             if q.secret:
-                session[q.id] = value
-            journey = engine.apply_answer(journey, q, value, T0)
-        if engine.current_step(flow, journey) != step:
+                w.session[q.id] = value
+            w.journey = engine.apply_answer(w.journey, q, value, T0)
+        w.moves += 1
+        if engine.current_step(flow, w.journey) != step:
             continue  # an answer changed which steps apply
         if step.wait:
-            journey = engine.mark(flow, journey, step.id, "waiting", T0)
-            assert engine.current_step(flow, journey) == step, "a waiting step stays current"
-        journey = engine.mark(flow, journey, step.id, "done", T0)
-    else:
-        pytest.fail(f"{flow.id}: no end after {2 * len(flow.steps) + 1} moves with {choice}")
-    done, total = engine.progress(flow, journey)
-    visible = {s.id for s in engine.visible_steps(flow, journey.answers)}
-    assert done == total and visible <= set(shown), (flow.id, choice, shown)
+            w.journey = engine.mark(flow, w.journey, step.id, "waiting", T0)
+            assert engine.current_step(flow, w.journey) == step, "a waiting step stays current"
+        w.journey = engine.mark(flow, w.journey, step.id, "done", T0)
+    pytest.fail(f"{flow.id}: no end after {2 * len(flow.steps) + 1} moves with {choice}")
+
+
+def ended(flow: Flow, w: Walker, choice: dict[str, Any]) -> list[str]:
+    """Check a journey that reached its end; the ids of the steps shown, in order."""
+    done, total = engine.progress(flow, w.journey)
+    visible = {s.id for s in engine.visible_steps(flow, w.journey.answers)}
+    assert done == total and visible <= set(w.shown), (flow.id, choice, w.shown)
     secrets = {q.id for q in flow.questions() if q.kind in SECRET_KINDS}
-    assert not secrets & journey.answers.keys()
-    assert not any(str(v) in journey.model_dump_json() for v in session.values())
-    return shown
+    assert not secrets & w.journey.answers.keys()
+    assert not any(str(v) in w.journey.model_dump_json() for v in w.session.values())
+    return w.shown
+
+
+def start(flow: Flow) -> Walker:
+    return Walker(Journey(id="walk", flow=flow.id, created=T0, updated=T0), {}, [])
+
+
+def walk(flow: Flow, choice: dict[str, Any]) -> list[str]:
+    """Follow one journey to its end; return the ids of the steps shown, in order."""
+    w = start(flow)
+    assert advance(flow, w, choice, {}) is None
+    return ended(flow, w, choice)
+
+
+def branches(flow: Flow) -> list[list[str]]:
+    """Every path a person can take: each question that changes the path is tried with
+    each value worth trying, only where it is asked, and from where it is asked (the
+    full product of all values would walk the same paths many times over)."""
+    doms = domains(flow)
+    todo: list[tuple[Walker, dict[str, Any]]] = [(start(flow), {})]
+    paths = []
+    while todo:
+        w, choice = todo.pop()
+        undecided = advance(flow, w, choice, doms)
+        if undecided is None:
+            paths.append(ended(flow, w, choice))
+            continue
+        for v in doms[undecided]:
+            fork = Walker(w.journey, dict(w.session), list(w.shown), w.moves)
+            todo.append((fork, {**choice, undecided: v}))
+    return paths
 
 
 @pytest.mark.parametrize("flow_id", FLOW_IDS)
 def test_every_branch_ends_and_every_step_is_shown(catalog: Catalog, flow_id: str) -> None:
     flow = catalog.get(flow_id)
-    combos = combinations(flow)
-    assert len(combos) > 1
+    paths = branches(flow)
+    assert len(paths) > 1
     seen: set[str] = set()
-    for choice in combos:
-        seen.update(walk(flow, choice))
+    for path in paths:
+        seen.update(path)
     assert [s.id for s in flow.steps if s.id not in seen] == [], "steps never shown"
 
 
@@ -215,7 +264,7 @@ def test_walker_sees_branches_and_unreachable_steps(catalog: Catalog) -> None:
             "id": "never",
             "title": "Never",
             "do": "x",
-            "source": {"doc": SOURCES[0], "where": "x"},
+            "source": {"doc": ORIGINALS[0], "where": "x"},
             "when": {"all": [{"answer": "state", "is": "CA"}, {"answer": "state", "is": "TX"}]},
         }
     )
@@ -231,25 +280,27 @@ def test_walker_sees_branches_and_unreachable_steps(catalog: Catalog) -> None:
 
 
 def cli_choice(flow: Flow) -> dict[str, Any]:
-    """The first combination that the flow's retirement does not send elsewhere."""
-    gone = flow.retired.for_ if flow.retired else []
+    """The first combination that none of the flow's moves sends elsewhere."""
+    gone = {p for r in flow.retired for p in r.for_}
     return next(c for c in combinations(flow) if c.get("provider_type") not in gone)
 
 
-def run_answers(home: Path, flow_id: str, answers: dict[str, Any]) -> str:
-    path = home.parent / f"{flow_id}-answers.json"
-    path.write_text(json.dumps({"flow": flow_id, "answers": answers, "done": "all"}))
-    result = run_wizard(home, "start", "--answers", str(path))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "All steps done" in result.stdout
-    return result.stdout
+def run_answers(context: Callable[..., Any], flow_id: str, answers: dict[str, Any]) -> str:
+    """Start the flow with every answer and every step done; what it showed."""
+    ctx = context({"flow": flow_id, "answers": answers, "done": "all"})
+    run_journey_command(ctx, "start", None, None)
+    out = shown(ctx)
+    assert "All steps done" in out
+    return out
 
 
 @pytest.mark.parametrize("flow_id", FLOW_IDS)
-def test_full_walk_through_the_cli(home: Path, catalog: Catalog, flow_id: str) -> None:
+def test_full_walk_through_the_cli(
+    home: Path, context: Callable[..., Any], catalog: Catalog, flow_id: str
+) -> None:
     flow = catalog.get(flow_id)
     answers = all_answers(flow, cli_choice(flow))
-    run_answers(home, flow_id, answers)
+    run_answers(context, flow_id, answers)
     (journey,) = Store(home).journeys().values()
     assert journey["flow"] == flow_id and journey["finished"]
     assert journey["summary"]["done"] == journey["summary"]["total"] > 0
@@ -262,42 +313,44 @@ def test_full_walk_through_the_cli(home: Path, catalog: Catalog, flow_id: str) -
 
 
 @pytest.mark.parametrize("retired_id", ["legacy-epoc", "epoc-access"])
-def test_nursing_home_is_switched_to_iqies(home: Path, catalog: Catalog, retired_id: str) -> None:
-    iqies = catalog.get("iqies")
-    answers = all_answers(iqies, {**cli_choice(iqies), "provider_type": "nursing_home"})
-    out = run_answers(home, retired_id, answers)
-    assert "Retired on 14 July 2025 for nursing homes" in out
-    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
-    assert row["flow"] == "iqies" and row["finished"]
+def test_a_nursing_home_hears_the_current_path(
+    context: Callable[..., Any], wizard: Wizard, catalog: Catalog, retired_id: str
+) -> None:
+    legacy = catalog.get(retired_id)
+    answers = all_answers(legacy, {**combinations(legacy)[0], "provider_type": "nursing_home"})
+    out = " ".join(run_answers(context, retired_id, answers).split())
+    assert "Plans of correction (ePOC), for nursing homes: moved on 14 July 2025" in out
+    assert "the current path is 'HARP account + the iQIES role for your task'" in out
+    (row,) = json.loads(wizard("status", "--json").stdout)["journeys"]
+    assert row["flow"] == retired_id and row["finished"]  # the file named it: followed
 
 
-def test_flows_check_and_list(home: Path, catalog: Catalog) -> None:
-    check = run_wizard(home, "flows", "check", str(FLOWS))
+def test_flows_check_and_list(wizard: Wizard, catalog: Catalog) -> None:
+    check = wizard("flows", "check", str(FLOWS))
     assert check.returncode == 0 and "no problems" in check.stdout, check.stdout
     assert sorted(catalog.flows) == sorted(FLOW_IDS)
     assert catalog.get("legacy-epoc").overlays == ["ca-cdph"]
-    listed = run_wizard(home, "flows", "list")
+    listed = wizard("flows", "list")
     assert listed.returncode == 0, listed.stderr
     for flow_id in FLOW_IDS:
         (line,) = [ln for ln in listed.stdout.splitlines() if ln.split()[:1] == [flow_id]]
-        status = RETIRED if flow_id in ("legacy-epoc", "epoc-access") else "current"
+        status = LEGACY if flow_id in ("legacy-epoc", "epoc-access", "cmsnet") else "current"
         assert line.split(None, 1)[1].startswith(status), line
 
 
 # --- sources, contacts, secrets, addresses ------------------------------------------------
 
 
-def cited(doc: str, where: str) -> list[str]:
-    """What is wrong with a citation: the doc must start with a source file name or
-    'outside:', every file name it or 'where' mentions must be a source, 'where' is set."""
+def cited(doc: str, where: str, registry: Catalog) -> list[str]:
+    """What is wrong with a citation: the doc must be in the registry and dated, no file
+    name may appear in it or in 'where', and 'where' is set."""
     problems = []
-    if not (doc.startswith(SOURCES) or (doc.startswith("outside:") and doc[8:].strip())):
-        problems.append(f"doc {doc!r} starts with neither a source file nor 'outside:'")
-    problems += [
-        f"unknown source {name}"
-        for name in re.findall(r"\b\d{3}_[0-9a-f]+\.txt\b", doc + " " + where)
-        if name not in SOURCES
-    ]
+    known = registry.sources.get(doc)
+    if known is None:
+        problems.append(f"doc {doc!r} is not in the sources registry")
+    elif not known.when:
+        problems.append(f"doc {doc!r} has no date")
+    problems += [f"file name {n}" for n in re.findall(r"\b\d{3}_[0-9a-f]+\.txt\b", where)]
     return problems + ([] if where.strip() else ["'where' is empty"])
 
 
@@ -305,17 +358,19 @@ def test_every_step_and_contact_cites_a_source(catalog: Catalog) -> None:
     problems = [
         f"contact {c.id}: {p}"
         for c in catalog.contacts.values()
-        for p in cited(c.source.doc, c.source.where)
+        for p in cited(c.source.doc, c.source.where, catalog)
     ]
     for flow in catalog.flows.values():
         problems += [
             f"{flow.id}/{s.id}: {p}"
             for s in flow.steps
-            for p in cited(s.source.doc, s.source.where)
+            for p in cited(s.source.doc, s.source.where, catalog)
         ]
     assert problems == []
-    assert cited("outside: CMS MLN booklet, https://www.cms.gov/x", "p. 2") == []
-    assert cited("009_0000000000000000.txt", "") != []
+    assert {d.id for d in catalog.sources.values() if d.kind == "original"} == set(ORIGINALS)
+    assert cited("cms-iqies-epoc-2025", "Introduction", catalog) == []
+    assert cited("009_0000000000000000.txt", "", catalog) != []
+    assert cited("ky-oig-epoc", "see 003_1d414d5a4b39874e.txt", catalog) != []
 
 
 def contact_refs(flow: Flow) -> Iterator[tuple[str, str]]:

@@ -3,17 +3,29 @@ and plain mode."""
 
 from __future__ import annotations
 
-import email
-import email.policy
+import io
 import json
+import sys
+from collections.abc import Callable
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
-from epoc_wizard.core.triage import prefill, recommend
+from epoc_wizard.app.context import Context
+from epoc_wizard.app.email import email as email_drafts
+from epoc_wizard.app.export import export
+from epoc_wizard.app.journeys import edit, run_journey_command
+from epoc_wizard.cli.guard import guarded
+from epoc_wizard.core import triage
+from epoc_wizard.core.triage import prefill
+from epoc_wizard.errors import Interrupted, UsageError, WizardError
+from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
+from epoc_wizard.flowspec.conditions import holds
+from epoc_wizard.ui.plain import PlainPrompter
 
-from conftest import run_wizard
-from terminal import CTRL_C, ENTER, finish, flat, pick, spawn
+from conftest import DATA, STOP, Person, Wizard, shown
+from terminal import flat
 
 CA_HOSPICE = {
     "provider_type": "hospice",
@@ -29,61 +41,8 @@ CA_HOSPICE = {
 }
 
 
-@pytest.mark.parametrize(
-    ("situation", "flows", "in_reason"),
-    [
-        (
-            {"provider_type": "nursing_home", "need": "poc", "state": "CA"},
-            ["iqies"],
-            "retired for nursing homes on 14 July 2025",
-        ),
-        (
-            {"provider_type": "nursing_home", "need": "poc", "accounts": ["pso"]},
-            ["iqies"],
-            "Provider ePOC Administrator role.",
-        ),
-        (
-            {"provider_type": "hospice", "need": "poc", "state": "CA"},
-            ["cmsnet", "legacy-epoc"],
-            "CDPH steps",
-        ),
-        (
-            {"provider_type": "hospice", "need": "poc", "state": "TX", "accounts": ["cmsnet"]},
-            ["legacy-epoc"],
-            "retired only for nursing homes",
-        ),
-        ({"provider_type": "hospice", "need": "assessments"}, ["cmsnet"], "QIES ASAP"),
-        (
-            {"provider_type": "hospice", "need": "poc", "accounts": ["cmsnet", "qies"]},
-            ["epoc-access"],
-            "already have an ePOC user ID",
-        ),
-        (
-            {"provider_type": "home_health", "need": "poc", "accounts": ["qies"]},
-            ["cmsnet", "epoc-access"],
-            "CMSNet user ID first",
-        ),
-        ({"provider_type": "nursing_home", "need": "assessments"}, ["iqies"], "any iQIES role"),
-        ({"provider_type": "assister", "need": "library"}, ["assister-zone"], "zONE End User"),
-        (
-            {"provider_type": "assister", "has_portal": True},
-            ["assister-zone"],
-            "already have an Enterprise Portal account",
-        ),
-        (
-            {"provider_type": "hospice", "need": "library", "accounts": ["portal"]},
-            ["assister-zone"],
-            "already have an Enterprise Portal account",
-        ),
-    ],
-)
-def test_triage_recommendations(
-    situation: dict[str, object], flows: list[str], in_reason: str
-) -> None:
-    recs = recommend(situation)
-    assert [r.flow for r in recs] == flows
-    assert any(in_reason in r.reason for r in recs)
-    assert all(r.reason.endswith(".") for r in recs)
+TRIAGE = load_catalog([bundled_dir()]).triage
+assert TRIAGE is not None
 
 
 @pytest.mark.parametrize(
@@ -100,41 +59,45 @@ def test_triage_recommendations(
 def test_triage_asks_assisters_no_facility_questions(
     given: dict[str, str], asked: list[str]
 ) -> None:
-    from epoc_wizard.core.triage import QUESTIONS
-    from epoc_wizard.flowspec.conditions import holds
+    assert TRIAGE is not None
+    assert [q.id for q in TRIAGE.questions if holds(q.when, given)] == asked
+    still = [q.id for q in triage.questions(TRIAGE, given)]
+    assert still == [q for q in asked if q not in given]
 
-    assert [q.id for q in QUESTIONS if holds(q.when, given)] == asked
 
-
-def test_triage_with_nothing_to_start(home: Path, tmp_path: Path) -> None:
-    # Getting the CMSNet user ID is all the sources describe for submitting assessments.
+def test_triage_with_no_flow_to_start_says_where_to_go(
+    context: Callable[..., Context], wizard: Wizard
+) -> None:
+    # A home health agency's plan of correction: not a CMS ePOC path; the state's letter.
     situation = {
         "provider_type": "home_health",
-        "need": "assessments",
+        "need": "poc",
         "accounts": ["cmsnet"],
         "state": "TX",
         "scope": "one",
     }
-    assert recommend(situation) == []
+    outcome = triage.recommend(TRIAGE, situation)
+    assert outcome.start == [] and outcome.advice is not None
     # The same through the program: triage answered from a file with no flow in it.
-    path = tmp_path / "triage.json"
-    path.write_text(json.dumps({"answers": situation}))
-    result = run_wizard(home, "start", "--answers", str(path))
-    assert result.returncode == 0, result.stderr
-    said = flat(result.stdout)
-    assert "first of the two user IDs needed to submit records" in said
-    assert "(888) 477-7876" in said and "Run 'epoc-wizard start' again" not in said
-    assert json.loads(run_wizard(home, "status", "--json").stdout)["journeys"] == []
+    ctx = context({"answers": situation})
+    run_journey_command(ctx, "start", None, None)
+    said = flat(shown(ctx))
+    assert "State Survey Agency" in said and "Form CMS-2567" in said
+    assert "Source: California Department of Public Health" in said
+    assert "Run 'epoc-wizard start' again" not in said
+    assert json.loads(wizard("status", "--json").stdout)["journeys"] == []
 
 
 def test_triage_answers_become_flow_answers() -> None:
     pre = prefill(
+        TRIAGE,
         {
             "provider_type": "nursing_home",
+            "need": "poc",
             "state": "CA",
             "scope": "several",
             "accounts": ["pso", "eidm", "harp"],
-        }
+        },
     )
     assert pre == {
         "provider_type": "nursing_home",
@@ -143,60 +106,61 @@ def test_triage_answers_become_flow_answers() -> None:
         "has_eidm": True,
         "has_pso": "yes",
         "access_scope": "multiple_facility",
+        "task": "epoc",
     }
     # An account not ticked may have been overlooked: the flow still asks about it.
-    assert prefill({"provider_type": "hospice", "accounts": []}) == {"provider_type": "hospice"}
-    assert prefill({"provider_type": "assister", "has_portal": True}) == {
+    assert prefill(TRIAGE, {"provider_type": "hospice", "accounts": []}) == {
+        "provider_type": "hospice"
+    }
+    assert prefill(TRIAGE, {"provider_type": "assister", "has_portal": True}) == {
         "has_portal_account": True
     }
     # A plain yes/no, unlike a box left unticked: "no" is an answer, not asked again.
-    assert prefill({"provider_type": "assister", "has_portal": False}) == {
+    assert prefill(TRIAGE, {"provider_type": "assister", "has_portal": False}) == {
         "has_portal_account": False
     }
 
 
-def test_triage_in_a_terminal_skips_questions_already_answered(home: Path) -> None:
-    child = spawn(home, "start")
-    child.expect("What kind of organization")
-    pick(child, 0)  # nursing home
-    child.expect("What do you need to do")
-    pick(child, 0)  # plans of correction
-    child.expect("Which of these do you already have")
-    child.send(ENTER)
-    child.expect("Which state")
-    child.send("CA" + ENTER)
-    child.expect("one facility or several")
-    pick(child, 0)
-    child.expect("Recommended, in this order")
-    child.expect("Start now")
-    assert "Web ePOC was retired for nursing homes on 14 July 2025" in flat(child.before)
-    pick(child, 0)
-    child.expect("Facility name")  # provider type and state are not asked again
-    assert "What kind of provider" not in (child.before or "")
-    child.send(CTRL_C)
-    assert finish(child) == 130
-    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
-    assert row["flow"] == "iqies"
-    saved = json.loads((home / "state.json").read_text())["journeys"][row["id"]]["answers"]
-    assert saved["provider_type"] == "nursing_home" and saved["state"] == "CA"
+def test_triage_at_the_keyboard_skips_questions_already_answered(
+    home: Path, context: Callable[..., Context]
+) -> None:
+    person = Person("nursing_home", "poc", [], "CA", "one", "iqies", STOP)
+    ctx = context(asker=person)
+    with pytest.raises(Interrupted) as stop:
+        run_journey_command(ctx, "start", None, None)
+    (jid,) = stop.value.args  # stopped in a journey: everything answered is saved
+    assert "Recommended, in this order" in shown(ctx)
+    assert "Since 14 July 2025 nursing homes submit plans of correction in iQIES" in flat(
+        shown(ctx)
+    )
+    # Provider type and state are not asked again by the flow.
+    assert person.asked == [
+        "provider_type",
+        "need",
+        "accounts",
+        "state",
+        "scope",
+        "Start now?",
+        "facility_name",
+    ]
+    saved = json.loads((home / "state.json").read_text())["journeys"][jid]
+    assert saved["flow"] == "iqies"
+    assert saved["answers"]["provider_type"] == "nursing_home" and saved["answers"]["state"] == "CA"
 
 
-def start_ca(home: Path, tmp_path: Path, answers: dict[str, object], done: list[str]) -> None:
-    path = tmp_path / "a.json"
-    path.write_text(json.dumps({"flow": "legacy-epoc", "answers": answers, "done": done}))
-    result = run_wizard(home, "start", "--answers", str(path))
-    assert result.returncode == 0, result.stderr
+def start_ca(context: Callable[..., Context], answers: dict[str, object], done: list[str]) -> None:
+    ctx = context({"flow": "legacy-epoc", "answers": answers, "done": done})
+    run_journey_command(ctx, "start", None, None)
 
 
-def test_cdph_drafts_are_standard_eml(home: Path, tmp_path: Path) -> None:
-    start_ca(home, tmp_path, CA_HOSPICE, ["about_facility", "web_epoc_retired"])
-    listing = run_wizard(home, "email")
-    assert listing.returncode == 0
+def test_cdph_drafts_are_standard_eml(home: Path, context: Callable[..., Context]) -> None:
+    start_ca(context, CA_HOSPICE, ["about_facility", "web_epoc_retired"])
+    listing = email_drafts(context(), None, None, None)
     folder = home / "drafts" / "legacy-epoc-551501"
     subjects = {}
     for path in sorted(folder.glob("*.eml")):
         assert path.stat().st_mode & 0o777 == 0o600
-        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        msg = message_from_bytes(path.read_bytes(), policy=policy.default)
         subjects[path.stem] = msg["Subject"]
         assert msg["To"].addresses[0].addr_spec == "CDPH-ASPEN-HELP@cdph.ca.gov"
         assert msg["X-Unsent"] == "1"
@@ -209,48 +173,50 @@ def test_cdph_drafts_are_standard_eml(home: Path, tmp_path: Path) -> None:
         "cdph_epoc_activation": "ePOC Activation",
         "cdph_question": "ASPEN ePOC Provider Access Request",
     }
-    assert "mailto:CDPH-ASPEN-HELP@cdph.ca.gov?subject=ePOC%20-%20CMS%20Training" in listing.stdout
+    assert "mailto:CDPH-ASPEN-HELP@cdph.ca.gov?subject=ePOC%20-%20CMS%20Training" in listing
 
 
-def test_missing_answer_is_a_visible_blank(home: Path, tmp_path: Path) -> None:
+def test_missing_answer_is_a_visible_blank(home: Path, context: Callable[..., Context]) -> None:
     answers = {k: v for k, v in CA_HOSPICE.items() if k != "facility_id"}
-    start_ca(home, tmp_path, answers, ["about_facility"])
-    out = run_wizard(home, "email").stdout
+    start_ca(context, answers, ["about_facility"])
+    out = email_drafts(context(), None, None, None)
     assert "Still to fill in: State facility ID" in out
     body = (home / "drafts" / "legacy-epoc-551501" / "cdph_question.eml").read_text()
     assert "[State facility ID: please fill in]" in body and "{facility_id}" not in body
 
 
-def test_no_drafts_outside_california(home: Path, tmp_path: Path) -> None:
-    start_ca(home, tmp_path, {**CA_HOSPICE, "state": "TX", "ccn": "451501"}, [])
-    assert "has no e-mail to send" in run_wizard(home, "email").stdout
+def test_no_drafts_outside_california(context: Callable[..., Context]) -> None:
+    start_ca(context, {**CA_HOSPICE, "state": "TX", "ccn": "451501"}, [])
+    assert "has no e-mail to send" in email_drafts(context(), None, None, None)
 
 
-def test_export_markdown_and_html(home: Path, tmp_path: Path) -> None:
-    result = run_wizard(
-        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
-    )
-    assert result.returncode == 0
-    md = run_wizard(home, "export").stdout
+def test_export_markdown_and_html(context: Callable[..., Context], tmp_path: Path) -> None:
+    run_journey_command(context(DATA / "cmsnet-hospice.yaml"), "start", None, None)
+    md = export(context(), None, None, "md", None, None)
     assert "# CMSNet user ID: access record" in md
-    assert "- [x] 1. Have your facility's details ready — Done Mon 23 Nov 2026" in md
+    assert "- [x] 1. Read first: this is a legacy path — Done Mon 23 Nov 2026" in md
     assert "- CMSNet user ID: SACRES01" in md
     assert "(888) 238-2122" in md
     out = tmp_path / "record.html"
-    saved = run_wizard(home, "export", "cmsnet-056304", "--format", "html", "--output", str(out))
-    assert saved.returncode == 0 and out.exists()
+    saved = export(context(), "cmsnet-056304", None, "html", out, None)
+    assert saved == f"Saved the record as {out}." and out.exists()
     page = out.read_text()
     assert "@page { size: letter" in page and "&#9745;" in page and "SACRES01" in page
-    blank = run_wizard(home, "export", "--blank", "iqies").stdout
+    blank = export(context(), None, None, "md", None, "iqies")
     assert "Facility: ____" in blank and "- [ ] 1." in blank
     # Each line of a postal address ends the Markdown line (two spaces), so none run together.
-    legacy = run_wizard(home, "export", "--blank", "legacy-epoc").stdout
+    legacy = export(context(), None, None, "md", None, "legacy-epoc")
     assert "  1615 Capitol Avenue  \n  P.O. Box 997377, MS 3203  \n" in legacy
-    bad = run_wizard(home, "export", "--format", "pdf")
+    with pytest.raises(UsageError, match="use md \\(Markdown\\) or html"):
+        export(context(), None, None, "pdf", None, None)
+
+
+def test_export_format_is_checked_at_the_command_line(wizard: Wizard) -> None:
+    bad = wizard("export", "--format", "pdf")
     assert bad.returncode == 2 and "use md (Markdown) or html" in bad.stderr
 
 
-def test_many_facilities_from_one_answers_file(home: Path, tmp_path: Path) -> None:
+def test_many_facilities_from_one_answers_file(wizard: Wizard, tmp_path: Path) -> None:
     path = tmp_path / "corp.yaml"
     path.write_text(
         "flow: cmsnet\n"
@@ -261,107 +227,133 @@ def test_many_facilities_from_one_answers_file(home: Path, tmp_path: Path) -> No
         "  - {facility: '051502', answers: {facility_name: Two, zip: '90001'}}\n"
         "  - {facility: '451503', answers: {facility_name: Three, zip: '75201'}}\n"
     )
-    result = run_wizard(home, "start", "--answers", str(path))
+    result = wizard("start", "--answers", str(path))
     assert result.returncode == 1  # the Texas CCN does not belong to CA
     assert "Started or continued 2 of 3 facilities. Not done: 451503." in result.stdout
     assert "belongs to Texas" in result.stdout or "Texas" in result.stdout
-    status = run_wizard(home, "status")
+    status = wizard("status")
     assert "Facility 051502 (Two)" in status.stdout and "Facility 551501 (One)" in status.stdout
     # The refused facility keeps what it had answered, to be fixed and resumed.
     assert "3 facilities, 3 journeys: 0 done, 0 waiting, 0 overdue." in status.stdout
-    one = run_wizard(home, "status", "--facility", "551501")
+    one = wizard("status", "--facility", "551501")
     assert "551501" in one.stdout and "051502" not in one.stdout
-    other = run_wizard(home, "status", "--facility", "335501")
+    other = wizard("status", "--facility", "335501")
     assert other.returncode == 0
     assert "No journeys for facility 335501. Facilities with journeys: 051502," in other.stdout
 
 
-def test_edit_reevaluates_dependent_steps(home: Path) -> None:
-    run_wizard(
-        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
-    )
-    changed = run_wizard(home, "edit", "cmsnet-056304", "provider_type", "--value", "nursing_home")
+def test_edit_reevaluates_dependent_steps(context: Callable[..., Context]) -> None:
+    run_journey_command(context(DATA / "cmsnet-hospice.yaml"), "start", None, None)
+    changed = edit(context(), "cmsnet-056304", "provider_type", "nursing_home")
+    assert "Steps that now apply: Use the CMSNet Access Request Form" in changed
+    assert "Steps that no longer apply: Print the Hospice CMSNet" in changed
+    with pytest.raises(WizardError) as refused:
+        edit(context(), "cmsnet-056304", "zip", "10001")
+    assert refused.value.exit_code == 1 and "refused" in refused.value.message
+    with pytest.raises(UsageError, match="Its questions:"):
+        edit(context(), "cmsnet-056304", "shoe_size", "9")
+
+
+def test_edit_without_value_and_no_terminal_names_the_option(wizard: Wizard) -> None:
+    assert wizard("start", "--answers", str(DATA / "cmsnet-hospice.yaml")).returncode == 0
+    changed = wizard("edit", "cmsnet-056304", "provider_type", "--value", "nursing_home")
     assert changed.returncode == 0, changed.stderr
     assert "Steps that now apply: Use the CMSNet Access Request Form" in changed.stdout
-    assert "Steps that no longer apply: Print the Hospice CMSNet" in changed.stdout
-    refused = run_wizard(home, "edit", "cmsnet-056304", "zip", "--value", "10001")
+    refused = wizard("edit", "cmsnet-056304", "zip", "--value", "10001")
     assert refused.returncode == 1 and "refused" in refused.stderr
-    unknown = run_wizard(home, "edit", "cmsnet-056304", "shoe_size", "--value", "9")
+    unknown = wizard("edit", "cmsnet-056304", "shoe_size", "--value", "9")
     assert unknown.returncode == 2 and "Its questions:" in unknown.stderr
-    asked = run_wizard(home, "edit", "cmsnet-056304", "facility_name")
+    asked = wizard("edit", "cmsnet-056304", "facility_name")
     assert asked.returncode == 2 and "--value TEXT" in asked.stderr
 
 
-def test_edit_of_state_warns_about_answers_checked_against_it(home: Path) -> None:
-    run_wizard(
-        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
-    )
-    moved = run_wizard(home, "edit", "cmsnet-056304", "state", "--value", "NY")
-    assert moved.returncode == 0, moved.stderr
-    assert "Saved. State: NY" in moved.stdout
-    assert "epoc-wizard edit cmsnet-056304 ccn" in flat(moved.stdout)
-    assert "epoc-wizard edit cmsnet-056304 zip" in flat(moved.stdout)
-    fixed = run_wizard(home, "edit", "cmsnet-056304", "ccn", "--value", "335501")
-    assert fixed.returncode == 0, fixed.stderr
-    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
+def test_edit_of_state_warns_about_answers_checked_against_it(
+    context: Callable[..., Context], wizard: Wizard
+) -> None:
+    run_journey_command(context(DATA / "cmsnet-hospice.yaml"), "start", None, None)
+    moved = edit(context(), "cmsnet-056304", "state", "NY")
+    assert "Saved. State: NY" in moved
+    assert "epoc-wizard edit cmsnet-056304 ccn" in flat(moved)
+    assert "epoc-wizard edit cmsnet-056304 zip" in flat(moved)
+    edit(context(), "cmsnet-056304", "ccn", "335501")
+    (row,) = json.loads(wizard("status", "--json").stdout)["journeys"]
     assert row["facility"] == "335501"  # the facility follows a corrected CCN
 
 
-def test_plain_mode_numbered_choices_no_colour(home: Path) -> None:
-    child = spawn(home, "start", "cmsnet", "--plain")
-    child.expect("What kind of provider is this for")
-    child.expect("1. Hospice")
-    child.expect("Type a number from 1 to 4")
-    child.send("7" + ENTER)
-    child.expect("That is not one of the choices")
-    child.send("1" + ENTER)
-    child.expect("Facility name")
-    child.send(CTRL_C)
-    assert finish(child) == 130
-    shown = child.before or ""
-    assert "\x1b[3" not in shown and "╭" not in shown
+def plain_run(
+    context: Callable[..., Context],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typed: list[str],
+    *args: str | None,
+) -> tuple[int, str]:
+    """``start`` in plain mode, typing these lines; then the end of input (Ctrl-D).
+    The exit code and everything printed, as the command line would give them."""
+    monkeypatch.setenv("FORCE_COLOR", "1")  # colour, unless plain mode leaves it out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in typed)))
+    capsys.readouterr()
+    ctx = context(asker=PlainPrompter(), plain=True, real_view=True)
+    code = guarded(lambda: run_journey_command(ctx, "start", *args))
+    out, err = capsys.readouterr()
+    return code, out + err
 
 
-def test_plain_mode_offers_the_facility_ccn_and_takes_enter_for_none(home: Path) -> None:
-    child = spawn(home, "start", "cmsnet", "--plain", "--facility", "056304")
-    child.expect("Type a number from 1 to 4")
-    child.send("1" + ENTER)
-    child.expect("Facility name")
-    child.send("Sunny Acres Hospice" + ENTER)
-    child.expect("State")
-    child.send("CA" + ENTER)
-    child.expect(r"\[press Enter for 056304\]")
-    child.send(ENTER)  # taken, after its check against the state
-    child.expect("ZIP Code")
-    child.send(CTRL_C)
-    assert finish(child) == 130
+def test_plain_mode_numbered_choices_no_colour(
+    context: Callable[..., Context],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # CMSNet is a legacy path: the wizard first asks whether the person's use moved.
+    typed = ["y", "2", "7", "1"]  # yes, keep the legacy steps; then a wrong number, Hospice
+    code, shown = plain_run(context, monkeypatch, capsys, typed, "cmsnet", None)
+    assert code == 130
+    for expected in (
+        "Legacy path: parts of it have moved",
+        "(yes or no)",
+        "Continue with the legacy steps anyway",
+        "What kind of provider is this for",
+        "1. Hospice",
+        "Type a number from 1 to 4",
+        "That is not one of the choices",
+        "Facility name",
+    ):
+        assert expected in shown
+        shown = shown[shown.index(expected) :]  # in this order
+    assert "\x1b[" not in shown and "╭" not in shown
+
+
+def test_plain_mode_offers_the_facility_ccn_and_takes_enter_for_none(
+    home: Path,
+    context: Callable[..., Context],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    typed = ["y", "2", "1", "Sunny Acres Hospice", "CA", ""]  # Enter takes the CCN, checked
+    code, shown = plain_run(context, monkeypatch, capsys, typed, "cmsnet", "056304")
+    assert code == 130
+    assert "[press Enter for 056304]" in shown
+    assert shown.rstrip().endswith("epoc-wizard resume cmsnet-056304")  # stopped at the ZIP
+    assert "ZIP Code" in shown[shown.index("[press Enter for 056304]") :]
     saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
     assert saved["answers"]["ccn"] == "056304"
-    triage = spawn(home, "start", "--plain")
-    triage.expect("Type a number from 1 to 5")
-    triage.send("2" + ENTER)  # hospice
-    triage.expect("Type a number from 1 to 3")
-    triage.send("1" + ENTER)
-    triage.expect("or press Enter for none")
-    triage.send(ENTER)
-    triage.expect("Which state")  # none ticked is an answer
-    triage.send(CTRL_C)
-    triage.expect("Stopped. Nothing was changed.")
-    assert finish(triage) == 130
+    code, shown = plain_run(context, monkeypatch, capsys, ["2", "1", ""], None, None)
+    assert "Type a number from 1 to 5" in shown and "Type a number from 1 to 4" in shown
+    assert "or press Enter for none" in shown
+    assert "Which state" in shown  # none ticked is an answer
+    assert shown.rstrip().endswith("Stopped. Nothing was changed.") and code == 130
 
 
-def test_edit_fits_a_journey_saved_under_an_older_flow_first(home: Path) -> None:
-    run_wizard(
-        home, "start", "--answers", str(Path(__file__).parent / "data" / "cmsnet-hospice.yaml")
-    )
+def test_edit_fits_a_journey_saved_under_an_older_flow_first(
+    home: Path, context: Callable[..., Context]
+) -> None:
+    run_journey_command(context(DATA / "cmsnet-hospice.yaml"), "start", None, None)
     doc = json.loads((home / "state.json").read_text())
     old = doc["journeys"]["cmsnet-056304"]
     current = old["flow_version"]
     old["flow_version"] = 0
     old["steps"]["a_step_since_removed"] = {"status": "done"}
     (home / "state.json").write_text(json.dumps(doc))
-    result = run_wizard(home, "edit", "cmsnet-056304", "facility_name", "--value", "Elm")
-    assert result.returncode == 0, result.stderr
+    edit(context(), "cmsnet-056304", "facility_name", "Elm")
     saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
     assert saved["flow_version"] == current and "a_step_since_removed" not in saved["steps"]
     assert saved["answers"]["facility_name"] == "Elm"
@@ -384,47 +376,46 @@ def test_text_to_copy_keeps_its_lines() -> None:
     ]
 
 
-def test_a_refused_role_is_not_called_finished(home: Path, tmp_path: Path) -> None:
-    path = tmp_path / "a.json"
-    path.write_text(
-        json.dumps(
-            {
-                "flow": "iqies",
-                "answers": {
-                    "provider_type": "nursing_home",
-                    "facility_name": "Golden Oaks",
-                    "state": "CA",
-                    "ccn": "555123",
-                    "org_search_by": "ccn",
-                    "has_pso": "yes",
-                    "has_harp": True,
-                    "harp_user_id": "GOaks2026",
-                    "role_approved": False,
-                },
-                "done": [
-                    "about_facility",
-                    "browser",
-                    "pso_check",
-                    "eidm_check",
-                    "note_harp_user_id",
-                    "iqies_login",
-                    "request_role_category",
-                    "request_role_select",
-                    "add_organization_ccn",
-                    "submit_role_request",
-                    "role_status",
-                ],
-                "waiting": ["role_not_approved"],
-            }
-        )
+def test_a_refused_role_is_not_called_finished(
+    context: Callable[..., Context], wizard: Wizard
+) -> None:
+    ctx = context(
+        {
+            "flow": "iqies",
+            "answers": {
+                "provider_type": "nursing_home",
+                "task": "epoc",
+                "facility_name": "Golden Oaks",
+                "state": "CA",
+                "ccn": "555123",
+                "org_search_by": "ccn",
+                "has_pso": "yes",
+                "has_harp": True,
+                "harp_user_id": "GOaks2026",
+                "role_approved": False,
+            },
+            "done": [
+                "about_facility",
+                "browser",
+                "pso_check",
+                "eidm_check",
+                "note_harp_user_id",
+                "iqies_login",
+                "request_role_category",
+                "request_role_select",
+                "add_organization_ccn",
+                "submit_role_request",
+                "role_status",
+            ],
+            "waiting": ["role_not_approved"],
+        }
     )
-    result = run_wizard(home, "start", "--answers", str(path))
-    assert result.returncode == 0, result.stderr
-    (row,) = json.loads(run_wizard(home, "status", "--json").stdout)["journeys"]
+    run_journey_command(ctx, "start", None, None)
+    (row,) = json.loads(wizard("status", "--json").stdout)["journeys"]
     assert not row["finished"] and row["current_step"]["id"] == "role_not_approved"
-    assert "approval of your Provider ePOC Administrator role" in row["waiting"]["for"]
-    drafts = run_wizard(home, "email").stdout
-    assert "Subject: Provider ePOC Administrator role not approved: CCN 555123" in drafts
+    assert "the approval of your iQIES role request" in row["waiting"]["for"]
+    drafts = email_drafts(context(), None, None, None)
+    assert "Subject: iQIES role request not approved: CCN 555123" in drafts
 
 
 def test_a_harp_account_skips_every_sign_up_step_even_with_eidm() -> None:
@@ -434,12 +425,13 @@ def test_a_harp_account_skips_every_sign_up_step_even_with_eidm() -> None:
     flow = load_catalog().get("iqies")
     answers = {
         **prefill(
+            TRIAGE,
             {
                 "provider_type": "nursing_home",
                 "state": "CA",
                 "need": "poc",
                 "accounts": ["harp", "eidm", "pso"],
-            }
+            },
         ),
         "org_search_by": "ccn",
     }

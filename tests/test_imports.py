@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import wizard_env
+from conftest import DATA, wizard_env
 
 PROBE = """
 import atexit, json, sys
@@ -52,11 +54,11 @@ def loaded(modules: set[str], name: str) -> bool:
 
 
 @pytest.fixture
-def state_with_journey(home: Path) -> Path:
-    from conftest import run_wizard
+def state_with_journey(home: Path, context: Callable[..., Any]) -> Path:
+    """A finished journey, saved in-process (only the probes need a new process)."""
+    from epoc_wizard.app.journeys import run_journey_command
 
-    data = Path(__file__).parent / "data" / "cmsnet-hospice.yaml"
-    assert run_wizard(home, "start", "--answers", str(data)).returncode == 0
+    run_journey_command(context(DATA / "cmsnet-hospice.yaml"), "start", None, None)
     return home
 
 

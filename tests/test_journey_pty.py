@@ -1,11 +1,12 @@
-"""A whole CMSNet journey in a real terminal: wrong input, Ctrl-C, status, resume, finish."""
+"""A whole CMSNet journey in a real terminal: wrong input, Ctrl-C, status, resume, finish.
+
+The same journey's other turns (going back, a change made in another window) are
+in-process, with a ``Person`` at the keyboard: ``test_session.py``."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pexpect
 
 from conftest import run_wizard
 from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
@@ -13,6 +14,11 @@ from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
 
 def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
     child = spawn(home, "start", "cmsnet")
+    child.expect("Legacy path: parts of it have moved")
+    child.expect("Is this for")
+    child.send("y")  # a hospice: the wizard offers iQIES first
+    child.expect("What would you like to do")
+    pick(child, 1)  # keep the legacy steps, for the record
     child.expect("What kind of provider is this for")
     pick(child, 0)  # Hospice
     child.expect("Facility name")
@@ -89,70 +95,13 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
 
     done = json.loads(run_wizard(home, "status", "--json").stdout)
     assert done["journeys"][0]["finished"]
-    assert done["totals"] == {"facilities": 1, "journeys": 1, "done": 1, "waiting": 0, "overdue": 0}
+    assert done["totals"] == {
+        "facilities": 1,
+        "journeys": 1,
+        "done": 1,
+        "waiting": 0,
+        "overdue": 0,
+        "login_due": 0,
+    }
     saved = json.loads((home / "state.json").read_text())
     assert saved["journeys"]["cmsnet"]["answers"]["cmsnet_user_id"] == "SACRES01"
-
-
-def start_hospice_056304(home: Path, name: str) -> pexpect.spawn:
-    """``start cmsnet --facility 056304`` up to the State prompt: hospice, this name."""
-    child = spawn(home, "start", "cmsnet", "--facility", "056304")
-    child.expect("What kind of provider is this for")
-    pick(child, 0)
-    child.expect("Facility name")
-    child.send(name + ENTER)
-    child.expect("State")
-    return child
-
-
-def test_going_back_says_how_to_change_an_answer(home: Path) -> None:
-    child = start_hospice_056304(home, "Sunny Acres Hospice")
-    child.send("CA" + ENTER)
-    child.expect("CCN")  # offered from --facility, checked against the state on Enter
-    child.send(ENTER)
-    child.expect("ZIP Code")
-    child.send("95814" + ENTER)
-    child.expect("How many CMSNet user IDs")
-    pick(child, 0)
-    child.expect("What next")
-    pick(child, 0)
-    child.expect("Open the QTSO website")
-    child.expect("What next")
-    pick(child, 2)  # done, later, go back
-    child.expect("Have your facility's details ready")  # the step is open again
-    child.expect(r"Your answers at this step are kept")  # just above the menu
-    assert "? Facility name" not in (child.before or "")  # and are not asked again
-    child.expect(r"Facility name: Sunny Acres Hospice\s+\[facility_name\]")
-    child.expect(r"To change one, run:\s+epoc-wizard edit\s+cmsnet-056304\s+provider_type")
-    child.expect("What next")
-    child.send(CTRL_C)
-    assert finish(child) == 130
-
-
-def test_an_edit_from_another_window_is_not_saved_over(home: Path) -> None:
-    child = start_hospice_056304(home, "Sunny Acres")
-    edit = run_wizard(
-        home, "edit", "cmsnet-056304", "facility_name", "--value", "Sunny Acres Hospice"
-    )
-    assert edit.returncode == 0, edit.stderr
-    child.send("CA" + ENTER)
-    child.expect(r"changed in another window")
-    child.expect(r"State \(two letters")  # asked again, on top of what the edit saved
-    saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
-    assert saved["answers"]["facility_name"] == "Sunny Acres Hospice"
-    assert "state" not in saved["answers"]
-    child.send("CA" + ENTER)
-    child.expect("CCN")
-    child.send(CTRL_C)
-    assert finish(child) == 130
-    saved = json.loads((home / "state.json").read_text())["journeys"]["cmsnet-056304"]
-    assert saved["answers"]["facility_name"] == "Sunny Acres Hospice"
-    assert saved["answers"]["state"] == "CA"
-    # Deleted meanwhile ('reset'): the session stops and does not bring it back.
-    child = spawn(home, "resume")
-    child.expect("CCN")
-    assert run_wizard(home, "reset", "cmsnet-056304", "--yes").returncode == 0
-    child.send(ENTER)  # the offered CCN
-    child.expect(r"was deleted in another\s+window")
-    assert finish(child) == 1
-    assert json.loads((home / "state.json").read_text())["journeys"] == {}

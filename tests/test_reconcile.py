@@ -24,7 +24,7 @@ from epoc_wizard.core.reconcile import reconcile
 from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
 from epoc_wizard.state.store import Store
 
-from conftest import run_wizard
+from conftest import Wizard
 
 T0 = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
 ANSWERS = {
@@ -94,7 +94,7 @@ def test_reconcile_keeps_what_still_applies_and_says_what_changed(
         "2 steps you had recorded ('cmsnet_information', 'open_qtso') are no longer",
         "a step that was only renamed cannot be recognised and shows again as not done",
         "1 answer to questions no longer asked, or no longer offered, ('existing_ids') was dropped",
-        "'Have your facility's details ready' has a question you have not answered "
+        "'Read first: this is a legacy path' has a question you have not answered "
         "yet, so it is opened again",
         "'Check your web browser', 'Open the QTSO website' are new (or renamed) and "
         "come before where you were, so they are shown first",
@@ -110,7 +110,9 @@ def test_same_version_and_nothing_gone_is_left_alone() -> None:
     assert reconcile(flow, j) == (j, "")
 
 
-def test_resume_after_the_flow_changed_through_the_cli(home: Path, tmp_path: Path) -> None:
+def test_resume_after_the_flow_changed_through_the_cli(
+    home: Path, tmp_path: Path, wizard: Wizard
+) -> None:
     store = Store()
     store.save(old_journey(1))
     version = newer_cmsnet(tmp_path / "flows")
@@ -123,9 +125,7 @@ def test_resume_after_the_flow_changed_through_the_cli(home: Path, tmp_path: Pat
             }
         )
     )
-    result = run_wizard(
-        home, "resume", "--answers", str(answers), EPOC_WIZARD_FLOWS=str(tmp_path / "flows")
-    )
+    result = wizard("resume", "--answers", str(answers), EPOC_WIZARD_FLOWS=str(tmp_path / "flows"))
     assert result.returncode == 0, result.stderr
     text = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.stdout).split())
     assert "This path was updated since you last worked on it" in text

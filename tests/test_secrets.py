@@ -17,18 +17,22 @@ from __future__ import annotations
 import io
 import itertools
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from epoc_wizard.app.context import Context
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.core import engine
+from epoc_wizard.errors import Interrupted
 from epoc_wizard.flowspec import conditions
-from epoc_wizard.flowspec.catalog import load_catalog
+from epoc_wizard.flowspec.catalog import Catalog, load_catalog
 from epoc_wizard.flowspec.model import Flow, Question, Step
 
-from conftest import run_main, run_wizard
+from conftest import STOP, Person, Ran, Wizard, run_main, shown
 from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
 
 SECRET = "SENTINEL-7f3a9c"
@@ -61,11 +65,12 @@ id: secret-test
 title: A flow with a secret question
 summary: For the secrets test.
 audience: [hospice]
+checked: 2026-12-01
 steps:
   - id: only
     title: Type a one-time code
     do: Type the code from the e-mail.
-    source: {doc: outside:test, where: here}
+    source: {doc: qtso-iqies-faq, where: here}
     questions:
       - id: one_time_code
         prompt: The one-time code (it is not saved)
@@ -90,12 +95,10 @@ def answers_reaching(flow: Flow, step: Step, target: Question) -> dict[str, Any]
     by_id = {q.id: q for q in flow.questions()}
     base = {qid: _choices(q)[0] for qid, q in by_id.items()}
     named = sorted({n for c in (step.when, target.when) if c for n in c.answers_named()})
-    if flow.retired and "provider_type" in by_id:  # keep the retired flow, not its successor
-        named = sorted({*named, "provider_type"})
+    # A legacy flow named in an answers file is followed whatever the provider, so the
+    # provider type needs no special choice.
     for combo in itertools.product(*(_choices(by_id[n]) for n in named)):
         answers = {**base, **dict(zip(named, combo, strict=True))}
-        if flow.retired and answers.get("provider_type") in flow.retired.for_:
-            continue
         if conditions.holds(step.when, answers) and conditions.holds(target.when, answers):
             return answers
     raise AssertionError(f"no answers reach {flow.id}:{target.id}")
@@ -119,52 +122,66 @@ def search(root: Path, skip: Path, texts: list[str]) -> tuple[dict[str, int], in
     return found, files
 
 
+def up_to_the_key(wizard: Wizard, inputs: Path) -> Ran:
+    """Start legacy ePOC for 056377 with every step before the activation key done."""
+    flow, step, q = next(x for x in secret_questions(load_catalog()) if x[0].id == "legacy-epoc")
+    answers = answers_reaching(flow, step, q)
+    shown = [s.id for s in engine.visible_steps(flow, answers)]
+    prep = inputs / "up-to-key.yaml"
+    prep.write_text(
+        yaml.safe_dump({"flow": flow.id, "answers": answers, "done": shown[: shown.index(step.id)]})
+    )
+    return wizard("start", flow.id, "--facility", "056377", "--answers", str(prep))
+
+
+def secret_questions(catalog: Catalog) -> list[tuple[Flow, Step, Question]]:
+    return [
+        (f, s, q) for f in catalog.flows.values() for s in f.steps for q in s.questions if q.secret
+    ]
+
+
 def test_secrets_are_never_written_anywhere(
-    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    wizard: Wizard,
+    context: Callable[..., Context],
 ) -> None:
     inputs = tmp_path / "inputs"  # what we typed: the only place the sentinel may be
     own = tmp_path / "own-flows"
     for d in (inputs, own):
         d.mkdir()
     (own / "secret-test.yaml").write_text(OWN_FLOW)
-    flows_env = {"EPOC_WIZARD_FLOWS": str(own)}
     monkeypatch.setenv("EPOC_WIZARD_FLOWS", str(own))
     outputs: list[str] = []
 
     # 1. Every secret question of every flow, through --answers.
-    secret_questions = [
-        (f, s, q)
-        for f in load_catalog().flows.values()
-        for s in f.steps
-        for q in s.questions
-        if q.secret
-    ]
-    kinds = {q.kind for _, _, q in secret_questions}
+    secrets = secret_questions(load_catalog())
+    kinds = {q.kind for _, _, q in secrets}
     assert kinds == {"secret", "activation_key"}
-    assert any(f.id == "legacy-epoc" and q.kind == "activation_key" for f, _, q in secret_questions)
-    for i, (flow, step, q) in enumerate(secret_questions):
+    assert any(f.id == "legacy-epoc" and q.kind == "activation_key" for f, _, q in secrets)
+    for i, (flow, step, q) in enumerate(secrets):
         answers_file = inputs / f"secret-{i}.yaml"
         answers_file.write_text(
             yaml.safe_dump(
                 {"flow": flow.id, "answers": answers_reaching(flow, step, q), "done": "all"}
             )
         )
-        result = run_wizard(
-            home,
+        result = wizard(
             "start",
             flow.id,
             "--facility",
             f"05{6300 + i}",
             "--answers",
             str(answers_file),
-            **flows_env,
         )
         outputs += [result.stdout, result.stderr]
         assert result.returncode == 0, result.stderr
         assert "Checked. (This value is not saved anywhere.)" in result.stdout
     # A key that fails its check is refused without being repeated.
     short = inputs / "short-key.yaml"
-    flow, step, q = next(x for x in secret_questions if x[2].kind == "activation_key")
+    flow, step, q = next(x for x in secrets if x[2].kind == "activation_key")
     short.write_text(
         yaml.safe_dump(
             {
@@ -199,48 +216,29 @@ def test_secrets_are_never_written_anywhere(
         assert "the answer for 'facility_name' was refused: This looks like a" in err
         assert REFUSAL in err
 
-    # 3. The same at the keyboard, in a real terminal.
-    child = spawn(home, "start", "cmsnet", "--facility", "056388", **flows_env)
-    child.logfile_read = transcript = io.StringIO()
-    child.expect("What kind of provider")
-    pick(child, 0)
-    child.expect("Facility name")
-    child.send(SSN + ENTER)
-    child.expect("looks like a Social Security number, and the wizard never stores")
-    # The renderer redraws only what changed: the rest of the sentence is already there.
-    child.send(CTRL_U + PASSWORD + ENTER)
-    child.expect("password, and the")
-    child.send(CTRL_U + CTRL_C)
-    assert finish(child) == 130
-    outputs.append(transcript.getvalue())
+    # 3. The same at the keyboard (in-process; the real terminal: the slow test below).
+    # CMSNet is a legacy path: yes, it is for a hospice; keep the legacy steps anyway.
+    person = Person(True, "cmsnet", "hospice", SSN, PASSWORD, STOP)
+    ctx = context(asker=person)
+    with pytest.raises(Interrupted):
+        run_journey_command(ctx, "start", "cmsnet", "056388")
+    outputs += [shown(ctx), *person.refused]
+    assert person.asked[2:] == ["provider_type"] + ["facility_name"] * 3
+    assert "looks like a Social Security number, and the wizard never stores" in person.refused[0]
+    assert "password, and the" in person.refused[1]
 
     # Up to the legacy ePOC activation key (answers file), then the key at the keyboard.
-    flow, step, q = next(x for x in secret_questions if x[0].id == "legacy-epoc")
-    answers = answers_reaching(flow, step, q)
-    shown = [s.id for s in engine.visible_steps(flow, answers)]
-    prep = inputs / "up-to-key.yaml"
-    prep.write_text(
-        yaml.safe_dump({"flow": flow.id, "answers": answers, "done": shown[: shown.index(step.id)]})
-    )
-    result = run_wizard(home, "start", flow.id, "--facility", "056377", "--answers", str(prep))
+    result = up_to_the_key(wizard, inputs)
     outputs += [result.stdout, result.stderr]
     assert result.returncode == 0 and "To continue, run: epoc-wizard resume" in result.stdout
-    child = spawn(home, "resume", "legacy-epoc-056377", **flows_env)
-    child.logfile_read = transcript = io.StringIO()
-    child.expect("Paste the activation key")
-    child.send(KEY[:-1] + ENTER)  # one character short: refused, not repeated
-    child.expect("but 31 were found")
-    child.send(CTRL_U + KEY + ENTER)
-    child.expect(r"Checked\. \(This value is not saved anywhere\.\)")
-    child.expect("What next")
-    pick(child, 0)
-    # The next step's own menu: the answered menu line above also says "What next".
-    child.expect(r"Step \d+ of \d+")
-    child.expect("What next")
-    child.send(CTRL_C)
-    assert finish(child) == 130
-    outputs.append(transcript.getvalue())
-    assert "*" * 32 in transcript.getvalue()  # the password prompt showed only stars
+    person = Person(KEY[:-1], KEY, "done", STOP)  # one character short: refused, not repeated
+    ctx = context(asker=person)
+    with pytest.raises(Interrupted):
+        run_journey_command(ctx, "resume", "legacy-epoc-056377", None)
+    outputs += [shown(ctx), *person.refused]
+    assert "but 31 were found" in person.refused[0]
+    assert "Checked. (This value is not saved anywhere.)" in shown(ctx)
+    assert person.asked[-1].startswith("menu:")  # the next step's own menu
 
     # 4. Everything the other commands write about these journeys (in-process: the same
     # code as the installed command, without starting Python a dozen more times).
@@ -291,3 +289,58 @@ def _journeys(home: Path) -> dict[str, Any]:
 
     journeys: dict[str, Any] = json.loads((home / "state.json").read_text())["journeys"]
     return journeys
+
+
+@pytest.mark.slow
+def test_secrets_typed_in_a_real_terminal_are_never_shown_or_kept(
+    home: Path, tmp_path: Path, wizard: Wizard
+) -> None:
+    """The keyboard part of the test above, in a real terminal: the refusals, and the
+    activation key typed at a password prompt that shows only stars."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    outputs: list[str] = []
+    child = spawn(home, "start", "cmsnet", "--facility", "056388")
+    child.logfile_read = transcript = io.StringIO()
+    # CMSNet is a legacy path: yes, it is for a hospice; keep the legacy steps anyway.
+    child.expect(r"or a hospice\?")
+    child.send(ENTER)  # the offered "yes"
+    child.expect("What would you like to do")
+    child.expect("Continue with the legacy steps")
+    pick(child, 1)
+    child.expect("What kind of provider")
+    pick(child, 0)
+    child.expect("Facility name")
+    child.send(SSN + ENTER)
+    child.expect("looks like a Social Security number, and the wizard never stores")
+    # The renderer redraws only what changed: the rest of the sentence is already there.
+    child.send(CTRL_U + PASSWORD + ENTER)
+    child.expect("password, and the")
+    child.send(CTRL_U + CTRL_C)
+    assert finish(child) == 130
+    outputs.append(transcript.getvalue())
+
+    # Up to the legacy ePOC activation key (answers file), then the key at the keyboard.
+    result = up_to_the_key(wizard, inputs)
+    outputs += [result.stdout, result.stderr]
+    assert result.returncode == 0 and "To continue, run: epoc-wizard resume" in result.stdout
+    child = spawn(home, "resume", "legacy-epoc-056377")
+    child.logfile_read = transcript = io.StringIO()
+    child.expect("Paste the activation key")
+    child.send(KEY[:-1] + ENTER)  # one character short: refused, not repeated
+    child.expect("but 31 were found")
+    child.send(CTRL_U + KEY + ENTER)
+    child.expect(r"Checked\. \(This value is not saved anywhere\.\)")
+    child.expect("What next")
+    pick(child, 0)
+    # The next step's own menu: the answered menu line above also says "What next".
+    child.expect(r"Step \d+ of \d+")
+    child.expect("What next")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    outputs.append(transcript.getvalue())
+    assert "*" * 32 in transcript.getvalue()  # the password prompt showed only stars
+
+    found, files = search(tmp_path, inputs, outputs)
+    assert found == {}, found
+    assert files > 0

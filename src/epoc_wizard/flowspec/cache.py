@@ -1,12 +1,18 @@
-"""A cache of parsed flow files, so that starting a journey does not parse YAML.
+"""A cache of parsed and validated flow files, so that starting a journey neither
+parses YAML nor builds pydantic's validators.
 
 The cache is one JSON file in the user cache folder (``EPOC_WIZARD_CACHE`` to move
 it). It holds, for each flow file, the parsed data and line numbers, keyed by the
-file's path, size and modification time: an edited file is parsed again. Validation
-runs on every load, so a cached file is checked like a fresh one; the whole-flow
-cross-checks, the costliest part, are skipped only when exactly the same set of
-unchanged files passed them before. Anything wrong with the cache (missing, damaged,
-unwritable) means parsing and checking from scratch, never an error.
+file's path, size and modification time: an edited file is parsed again. Once the
+parsed data has passed validation, the entry also keeps the validated model
+(``load.validate``), with a checksum and the fingerprint of the schema that passed it
+(the program's version, pydantic's, and the size and time of ``model.py``); while the
+file, the schema and the checksum are unchanged the model is rebuilt from it without
+validating again. Building pydantic's validators for the flow models costs more than
+reading every flow file, which is why this matters for start-up. The whole-flow
+cross-checks are skipped only when exactly the same set of unchanged files passed
+them before. Anything wrong with the cache (missing, damaged, unwritable, written by
+another version) means parsing and checking from scratch, never an error.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ import contextlib
 import datetime as dt
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
-VERSION = 1
+VERSION = 2
 _entries: dict[str, Any] | None = None
 _dirty = False
 
@@ -34,7 +41,7 @@ def _cache_file() -> Path:
     return Path(user_cache_dir("epoc-wizard", appauthor=False)) / "flows.json"
 
 
-def _key(path: Path) -> list[int] | None:
+def file_key(path: Path) -> list[int] | None:
     try:
         st = path.stat()
     except OSError:
@@ -47,28 +54,69 @@ def _load() -> dict[str, Any]:
     if _entries is None:
         try:
             doc = json.loads(_cache_file().read_bytes())
-            _entries = doc["files"] if doc.get("version") == VERSION else {}
+            files = doc["files"] if doc.get("version") == VERSION else {}
+            _entries = files if isinstance(files, dict) else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             _entries = {}
     return _entries
 
 
-def get(path: Path) -> tuple[Any, Lines] | None:
-    entry = _load().get(str(path.resolve()))
-    key = _key(path)
-    if not isinstance(entry, dict) or key is None or entry.get("key") != key:
+def _checked(text: Any, crc: Any) -> bool:
+    return isinstance(text, str) and zlib.crc32(text.encode("utf-8", "surrogatepass")) == crc
+
+
+def entry(path: Path) -> dict[str, Any] | None:
+    """The cache entry of this file while the file is unchanged and the entry is whole,
+    else None."""
+    found = _load().get(str(path.resolve()))
+    key = file_key(path)
+    if not isinstance(found, dict) or key is None or found.get("key") != key:
+        return None
+    return found if _checked(found.get("parsed"), found.get("crc")) else None
+
+
+def parsed(found: dict[str, Any]) -> tuple[Any, Lines]:
+    """The parsed data and the lines kept in an entry (from ``entry``: checked whole)."""
+    data, lines = json.loads(found["parsed"])
+    return data, {tuple(p): int(n) for p, n in lines}
+
+
+def validated(found: dict[str, Any], model: str, schema: list[Any]) -> Any:
+    """The validated ``model`` kept in this entry, as JSON data, if the same schema
+    passed it and it is undamaged; else None."""
+    kept = found.get("valid")
+    if not isinstance(kept, dict):
         return None
     try:
-        lines = {tuple(p): int(n) for p, n in entry["lines"]}
-        return entry["data"], lines
+        if kept["as"] != model or kept["schema"] != schema:
+            return None
+        if not _checked(kept["text"], kept["crc"]):
+            return None
+        return json.loads(kept["text"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def keep_validated(found: dict[str, Any], model: str, schema: list[Any], value: Any) -> None:
+    """Keep the validated model (as JSON data) in this entry, for the next load."""
+    global _dirty
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        return
+    found["valid"] = {
+        "as": model,
+        "schema": schema,
+        "text": text,
+        "crc": zlib.crc32(text.encode("utf-8", "surrogatepass")),
+    }
+    _dirty = True
 
 
 def _files_key(files: list[Path]) -> list[Any]:
     from epoc_wizard import __version__
 
-    return [__version__] + [[str(p.resolve()), _key(p)] for p in files]
+    return [__version__] + [[str(p.resolve()), file_key(p)] for p in files]
 
 
 def passed_checks(files: list[Path]) -> bool:
@@ -90,17 +138,21 @@ def _plain(value: Any) -> Any:
 
 def put(path: Path, data: Any, lines: Lines) -> None:
     global _dirty
-    key = _key(path)
+    key = file_key(path)
     if key is None:
         return
     try:  # only what survives JSON unchanged in meaning is cached
-        text = json.dumps(data, default=_plain)
+        text = json.dumps([data, [[list(p), n] for p, n in lines.items()]], default=_plain)
     except (TypeError, ValueError):
         return
+    # Kept as text, read only when needed: a file whose validated model is kept needs
+    # neither its data nor its lines unless something is wrong with it.
     _load()[str(path.resolve())] = {
         "key": key,
-        "data": json.loads(text),
-        "lines": [[list(p), n] for p, n in lines.items()],
+        # Enough to tell what kind of file it is without reading the data.
+        "top": sorted(str(k) for k in data) if isinstance(data, dict) else None,
+        "parsed": text,
+        "crc": zlib.crc32(text.encode("utf-8", "surrogatepass")),
     }
     _dirty = True
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from epoc_wizard.errors import FlowError
 from epoc_wizard.flowspec import cache as flowcache
 from epoc_wizard.flowspec.crosscheck import Locator, PlacedStep, cross_check
-from epoc_wizard.flowspec.load import Located, read, validate
+from epoc_wizard.flowspec.load import Located, collector_paused, read, validate
 from epoc_wizard.flowspec.model import (
     Condition,
     Contact,
@@ -67,6 +67,8 @@ class _Parsed:
     flows: dict[str, tuple[FlowFile, Located]] = field(default_factory=dict)
     overlays: dict[str, tuple[OverlayFile, Located]] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
+    #: Where each contact's source is named (``file:line``), for problems.
+    contact_lines: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Document] = field(default_factory=dict)
     sources_checked: dt.date | None = None
     triage: tuple[TriageFile, Located] | None = None
@@ -98,7 +100,7 @@ class Catalog:
         out = [f.id for f in self.flows.values() if doc_id in f.cited()]
         if self.triage is not None and doc_id in triage_cites(self.triage):
             out.append("triage")
-        if any(c.source.doc == doc_id for c in self.contacts.values()):
+        if any(doc_id in {c.source.doc, *(a.doc for a in c.also)} for c in self.contacts.values()):
             out.append("contacts")
         return out
 
@@ -117,6 +119,11 @@ class Catalog:
 
 def load_catalog(dirs: list[Path] | None = None) -> Catalog:
     """Load every flow in these folders, or raise FlowError listing every problem."""
+    with collector_paused():  # start-up: see collector_paused
+        return _load_catalog(dirs)
+
+
+def _load_catalog(dirs: list[Path] | None) -> Catalog:
     parsed = _Parsed()
     files = [
         p
@@ -156,18 +163,19 @@ def check_files(paths: list[Path]) -> list[str]:
 def _parse_into(parsed: _Parsed, path: Path) -> None:
     try:
         doc = read(path)
-        data = doc.data
-        if isinstance(data, dict) and "overlay" in data:
+        top = doc.top()  # the keys at the top, None when not a mapping
+        if top is not None and "overlay" in top:
             overlay = validate(doc, OverlayFile)
             parsed.overlays[overlay.overlay] = (overlay, doc)
-        elif isinstance(data, dict) and set(data) == {"contacts"}:
-            for c in validate(doc, ContactsFile).contacts:
+        elif top is not None and top == {"contacts"}:
+            for i, c in enumerate(validate(doc, ContactsFile).contacts):
                 parsed.contacts[c.id] = c
-        elif isinstance(data, dict) and "sources" in data and "id" not in data:
+                parsed.contact_lines[c.id] = doc.at(("contacts", i, "source", "doc"))
+        elif top is not None and "sources" in top and "id" not in top:
             registry = validate(doc, SourcesFile)
             parsed.sources.update({d.id: d for d in registry.sources})
             parsed.sources_checked = registry.checked
-        elif isinstance(data, dict) and "routes" in data:
+        elif top is not None and "routes" in top:
             parsed.triage = (validate(doc, TriageFile), doc)
         else:
             flow = validate(doc, FlowFile)
@@ -180,12 +188,19 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
     flows: dict[str, Flow] = {}
     for flow_id, (ff, doc) in parsed.flows.items():
         placed: list[PlacedStep] = [(s, doc.locator(("steps", i))) for i, s in enumerate(ff.steps)]
-        contact_refs = [(c, doc.at(("contacts", i))) for i, c in enumerate(ff.contacts)]
+        # Where each contact is named, for the checks only: finding a line reads the
+        # file's lines, which a cached file that needs no checks never does.
+        contact_refs = (
+            [(c, doc.at(("contacts", i))) for i, c in enumerate(ff.contacts)] if check else []
+        )
         applied = []
         for oid, (ov, odoc) in parsed.overlays.items():
             if ov.base == flow_id:
                 placed = _apply_overlay(ov, odoc, placed, parsed.problems)
-                contact_refs += [(c, odoc.at(("contacts", i))) for i, c in enumerate(ov.contacts)]
+                if check:
+                    contact_refs += [
+                        (c, odoc.at(("contacts", i))) for i, c in enumerate(ov.contacts)
+                    ]
                 applied.append(oid)
         problems = cross_check(placed, parsed.contacts, contact_refs) if check else []
         for i, r in enumerate(ff.retired):
@@ -197,6 +212,7 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
         if check:
             problems += unknown_sources(
                 [(s.source, loc(("source", "doc"))) for s, loc in placed]
+                + [(a, loc(("also", i, "doc"))) for s, loc in placed for i, a in enumerate(s.also)]
                 + [
                     (s.keeps_access.source, loc(("keeps_access", "source", "doc")))
                     for s, loc in placed
@@ -210,19 +226,22 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
             )
         parsed.problems += problems
         contacts = ff.contacts + [c for o in applied for c in parsed.overlays[o][0].contacts]
-        flows[flow_id] = Flow(
+        # Every part is already validated, so the flow is put together without building
+        # pydantic's validator for it (a cost at every start); the containers are
+        # copied, as validation would.
+        flows[flow_id] = Flow.model_construct(
             id=ff.id,
             version=ff.version,
             title=ff.title,
             summary=ff.summary,
-            audience=ff.audience,
-            retired=ff.retired,
+            audience=list(ff.audience),
+            retired=list(ff.retired),
             contacts=list(dict.fromkeys(contacts)),
             steps=[s for s, _ in placed],
             overlays=applied,
             checked=ff.checked,
-            contact_book=parsed.contacts,
-            library=parsed.sources,
+            contact_book=dict(parsed.contacts),
+            library=dict(parsed.sources),
             path=doc.name,
         )
     for oid, (ov, odoc) in parsed.overlays.items():
@@ -234,7 +253,9 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
             )
     if check:
         parsed.problems += unknown_sources(
-            [(c.source, f"contact '{c.id}'") for c in parsed.contacts.values()], parsed.sources
+            [(c.source, parsed.contact_lines[c.id]) for c in parsed.contacts.values()]
+            + [(a, parsed.contact_lines[c.id]) for c in parsed.contacts.values() for a in c.also],
+            parsed.sources,
         )
         if parsed.triage is not None:
             parsed.problems += check_triage(*parsed.triage, flows, parsed.sources)
@@ -248,7 +269,9 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
 
 
 def _guarded(step: Step, cond: Condition) -> Step:
-    when = cond if step.when is None else Condition(all=[cond, step.when])
+    # Conditions already validated, combined as Condition(all=[...]) would (without
+    # building its validator).
+    when = cond if step.when is None else Condition.model_construct(all=[cond, step.when])
     return step.model_copy(update={"when": when})
 
 
@@ -257,31 +280,31 @@ def _apply_overlay(
 ) -> list[PlacedStep]:
     out = list(placed)
 
-    def index_of(step_id: str, where: str) -> int | None:
+    def index_of(step_id: str, where: tuple[str | int, ...]) -> int | None:
         for i, (s, _) in enumerate(out):
             if s.id == step_id:
                 return i
         problems.append(
-            f"{where}: overlay '{ov.overlay}' names step '{step_id}', which is "
+            f"{doc.at(where)}: overlay '{ov.overlay}' names step '{step_id}', which is "
             f"not in flow '{ov.base}'"
         )
         return None
 
     for r_i, rep in enumerate(ov.replace):
-        i = index_of(rep.step, doc.at(("replace", r_i, "step")))
+        i = index_of(rep.step, ("replace", r_i, "step"))
         if i is None:
             continue
         old, old_loc = out[i]
         new_loc: Locator = doc.locator(("replace", r_i, "by"))
         out[i : i + 1] = [
-            (_guarded(old, Condition(not_=ov.when)), old_loc),
+            (_guarded(old, Condition.model_construct(not_=ov.when)), old_loc),
             (_guarded(rep.by, ov.when), new_loc),
         ]
     for p_i, place in enumerate(ov.add):
         anchor = place.after or place.before
         assert anchor is not None
         key = "after" if place.after else "before"
-        i = index_of(anchor, doc.at(("add", p_i, key)))
+        i = index_of(anchor, ("add", p_i, key))
         if i is None:
             continue
         at = i + 1 if place.after else i

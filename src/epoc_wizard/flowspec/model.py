@@ -9,7 +9,9 @@ line number, never silently ignored. Conditions are structured data evaluated by
 ``OverlayFile`` so editors can check flow files as they are typed.
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations": pydantic would then compile every field's
+# annotation from its text when each class is made, a quarter of the cost of loading
+# this module, which every start pays. Names used before they are defined are quoted.
 
 import datetime as dt
 from typing import Annotated, Any, Literal
@@ -79,7 +81,7 @@ class Document(_Strict):
     read_at: str | None = None
 
     @model_validator(mode="after")
-    def _dated(self) -> Document:
+    def _dated(self) -> "Document":
         if (self.date is None) == (self.about is None):
             raise ValueError("a document needs exactly one of 'date' or 'about' (when undated)")
         return self
@@ -132,6 +134,8 @@ class Contact(_Strict):
     web: Url | None = None
     notes: str | None = None
     source: Source
+    #: Further documents behind what its notes say (another page giving the same number).
+    also: list[Source] = []
 
 
 class Option(_Strict):
@@ -153,12 +157,12 @@ class Condition(_Strict):
     in_: list[str] | None = Field(default=None, alias="in")
     contains: str | None = None
     answered: bool | None = None
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
-    not_: Condition | None = Field(default=None, alias="not")
+    all: "list[Condition] | None" = None
+    any: "list[Condition] | None" = None
+    not_: "Condition | None" = Field(default=None, alias="not")
 
     @model_validator(mode="after")
-    def _one_form(self) -> Condition:
+    def _one_form(self) -> "Condition":
         forms = [f for f in ("answer", "all", "any", "not_") if getattr(self, f) is not None]
         if len(forms) != 1:
             raise ValueError("a condition needs exactly one of 'answer', 'all', 'any' or 'not'")
@@ -199,7 +203,7 @@ class Question(_Strict):
     identifies: Literal["facility_ccn", "facility_name"] | None = None
 
     @model_validator(mode="after")
-    def _options_fit_kind(self) -> Question:
+    def _options_fit_kind(self) -> "Question":
         if self.kind in ("select", "checkbox") and not self.options:
             raise ValueError(f"a '{self.kind}' question needs 'options'")
         if self.kind not in ("select", "checkbox") and self.options:
@@ -241,7 +245,7 @@ class Wait(_Strict):
     contact: Id | None = None
 
     @model_validator(mode="after")
-    def _one_duration(self) -> Wait:
+    def _one_duration(self) -> "Wait":
         if (self.business_days is None) == (self.minutes is None):
             raise ValueError("a wait needs exactly one of 'business_days' or 'minutes'")
         return self
@@ -265,13 +269,15 @@ class Step(_Strict):
     links: list[Link] = []
     contact: Id | None = None
     source: Source
+    #: Further documents behind facts in the text or the note, each cited like ``source``.
+    also: list[Source] = []
     note: str | None = None
     questions: list[Question] = []
     wait: Wait | None = None
     email: Email | None = None
     when: Condition | None = None
     #: Access that this step, once done, grants and that lapses without a login.
-    keeps_access: Access | None = None
+    keeps_access: "Access | None" = None
 
 
 class Retirement(_Strict):
@@ -327,7 +333,7 @@ class Placement(_Strict):
     steps: list[Step] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_anchor(self) -> Placement:
+    def _one_anchor(self) -> "Placement":
         if (self.after is None) == (self.before is None):
             raise ValueError("a placement needs exactly one of 'after' or 'before'")
         return self
@@ -377,7 +383,7 @@ class Route(_Strict):
     advice: Advice | None = None
 
     @model_validator(mode="after")
-    def _says_something(self) -> Route:
+    def _says_something(self) -> "Route":
         if not self.start and self.advice is None:
             raise ValueError("a route needs 'start' (flows to recommend) or 'advice'")
         return self
@@ -395,7 +401,7 @@ class Carry(_Strict):
     when: Condition | None = None
 
     @model_validator(mode="after")
-    def _one_origin(self) -> Carry:
+    def _one_origin(self) -> "Carry":
         if (self.from_ is None) == (self.value is None):
             raise ValueError("a carried answer needs exactly one of 'from' or 'value'")
         return self
@@ -440,6 +446,7 @@ class Flow(BaseModel):
     def cited(self) -> set[str]:
         """The ids of every document this flow cites."""
         out = {s.source.doc for s in self.steps}
+        out |= {a.doc for s in self.steps for a in s.also}
         out |= {s.keeps_access.source.doc for s in self.steps if s.keeps_access}
         out |= {r.source.doc for r in self.retired}
         return out
@@ -447,6 +454,10 @@ class Flow(BaseModel):
     def cite(self, source: Source) -> str:
         """A source as people read it: publisher, title, date, and where in it."""
         return cite(self.library, source)
+
+    def cite_step(self, step: Step) -> str:
+        """A step's source and any further ones, as people read them."""
+        return "; also ".join(cite(self.library, s) for s in [step.source, *step.also])
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:

@@ -112,5 +112,5 @@ def outline(flow: Flow) -> str:
             lines.append(f"      then wait for {step.wait.for_} (about {span})")
         if step.email:
             lines.append(f'      e-mail to send: "{step.email.subject}"')
-        lines.append(f"      source: {flow.cite(step.source)}")
+        lines.append(f"      source: {flow.cite_step(step)}")
     return "\n".join(lines)

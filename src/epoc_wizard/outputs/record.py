@@ -53,7 +53,7 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
                 s.title,
                 "",
                 f"Only when {describe(s.when, flow)}." if s.when else "",
-                flow.cite(s.source),
+                flow.cite_step(s),
                 False,
             )
             for n, s in enumerate(flow.steps, 1)
@@ -92,7 +92,7 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
                 step.title,
                 rec.status,
                 detail,
-                flow.cite(step.source),
+                flow.cite_step(step),
                 rec.status == "done",
             )
         )

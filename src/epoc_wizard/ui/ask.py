@@ -4,20 +4,35 @@ questionary's ``unsafe_ask`` lets Ctrl-C (KeyboardInterrupt) and Ctrl-D (EOFErro
 through; both become ``Interrupted`` so the session can save and exit with 130.
 Text prompts stop on Ctrl-D at an empty line, like a shell (with text typed, Ctrl-D
 deletes forward); questionary's menus ignore Ctrl-D, so ``_run`` binds it there.
+
+Start-up: questionary is loaded, and each question built and asked, with Python's
+cyclic garbage collector paused (``flowspec.load.collector_paused``): prompt_toolkit
+makes a few thousand key bindings for every prompt, all of which stay alive while it
+is asked, and the collector would otherwise walk them, with everything else the
+program holds, several times before the question is on the screen. Once questionary
+is loaded, what the program holds is frozen (``gc.freeze``), so later collections skip
+the libraries' objects.
 """
 
 from __future__ import annotations
 
+import gc
 import shutil
 import textwrap
 from typing import Any
 
-import questionary
-from prompt_toolkit.styles import Style
-
 from epoc_wizard.errors import Interrupted
+from epoc_wizard.flowspec.load import collector_paused
 from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator, ask_action
+
+with collector_paused():
+    import questionary
+    from prompt_toolkit.styles import Style
+
+    # What is loaded by now (pydantic, the models, questionary, prompt_toolkit) lives
+    # as long as the program: the collector need never walk it again.
+    gc.freeze()
 
 _STYLE = Style(
     [
@@ -56,6 +71,10 @@ def _stop_on_ctrl_d(app: Any) -> None:
 
 class Prompter:
     def ask(self, question: Question, validate: Validator) -> Any:
+        with collector_paused():
+            return self._ask(question, validate)
+
+    def _ask(self, question: Question, validate: Validator) -> Any:
         kind = question.kind
         text = question.prompt
         hint = question.help or None
@@ -110,12 +129,14 @@ class Prompter:
         return ask_action(self, step, waiting=waiting, can_go_back=can_go_back)
 
     def choose(self, message: str, choices: list[tuple[str, str]]) -> str:
-        q = questionary.select(
-            message,
-            style=_STYLE,
-            choices=[questionary.Choice(label, value=v) for v, label in choices],
-        )
-        return str(_run(q))
+        with collector_paused():
+            q = questionary.select(
+                message,
+                style=_STYLE,
+                choices=[questionary.Choice(label, value=v) for v, label in choices],
+            )
+            return str(_run(q))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
-        return bool(_run(questionary.confirm(message, default=default, style=_STYLE)))
+        with collector_paused():
+            return bool(_run(questionary.confirm(message, default=default, style=_STYLE)))

@@ -4,18 +4,22 @@ In plain mode (``--plain``, ``NO_COLOR`` or ``TERM=dumb``) the same content is
 printed as headed lines with no colour, boxes or animation, which a screen reader
 follows top to bottom. URLs are always printed in full; where the terminal
 supports it they are also hyperlinks.
+
+Start-up: rich is loaded when something is first drawn with it, not with this module.
+The first screen of ``start`` is one plain line above the first question, which
+``info`` writes itself when rich would write exactly those characters (a line of
+printable ASCII that fits the width rich would use), so that question appears
+without waiting for rich.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.text import Text
 
 from epoc_wizard.core.engine import progress
 from epoc_wizard.core.journey import Journey
@@ -25,6 +29,9 @@ from epoc_wizard.flowspec.outline import contact_lines
 from epoc_wizard.words import late_advice
 
 if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
+
     from epoc_wizard.outputs.drafts import Draft
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*([^*\s][^*]*?)\*(?!\w)")
@@ -67,6 +74,8 @@ def markdown(text: str, *, plain: bool = False) -> Text:
     Flow texts use only these, and rendering them here keeps the markdown-it parser that
     rich.markdown needs out of start-up. In plain mode the marks are dropped.
     """
+    from rich.text import Text
+
     out = Text()
     for line, verbatim in _paragraphs(text):
         if verbatim:
@@ -84,14 +93,44 @@ def markdown(text: str, *, plain: bool = False) -> Text:
     return out
 
 
+_PRINTABLE = re.compile(r"[ -~]*")
+
+
+def _rich_width() -> int:
+    """The width rich's Console takes for itself (``Console.size``) on this system."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    width = 0
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return width or 80
+
+
 class View:
     def __init__(self, *, plain: bool = False, console: Console | None = None) -> None:
         self.plain = plain
-        self.console = console or Console(
-            no_color=plain, highlight=False, emoji=False, soft_wrap=plain
-        )
+        self._console = console
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                no_color=self.plain, highlight=False, emoji=False, soft_wrap=self.plain
+            )
+        return self._console
 
     def _block(self, title: str, body: list[RenderableType], style: str = "cyan") -> None:
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
         if self.plain:
             self.console.print(f"\n== {title} ==")
             for part in body:
@@ -111,11 +150,15 @@ class View:
             )
 
     def _link(self, title: str, url: str) -> Text:
+        from rich.text import Text
+
         text = Text(f"  {title}: ")
         text.append(url, style="" if self.plain else f"link {url} underline")
         return text
 
     def step(self, flow: Flow, journey: Journey, step: Step, now: dt.datetime) -> None:
+        from rich.text import Text
+
         done, total = progress(flow, journey)
         body: list[RenderableType] = []
         body.append(markdown(fill_in(step.do.strip(), journey.answers), plain=self.plain))
@@ -155,10 +198,12 @@ class View:
                 )
         elif step.wait:
             body.append(Text(f"After this step you wait for {step.wait.for_}."))
-        body.append(Text(f"Source: {flow.cite(step.source)}", style="dim"))
+        body.append(Text(f"Source: {flow.cite_step(step)}", style="dim"))
         self._block(f"Step {min(done + 1, total)} of {total}: {step.title}", body)
 
     def contacts(self, contacts: list[Contact]) -> None:
+        from rich.text import Text
+
         if not contacts:
             self.info("This flow names no help desk.")
             return
@@ -169,6 +214,8 @@ class View:
         )
 
     def draft(self, draft: Draft, saved: Path | None) -> None:
+        from rich.text import Text
+
         lines = [f"To: {draft.to}", f"Subject: {draft.subject}", "", draft.body.rstrip(), ""]
         if draft.missing:
             lines.append("Still to fill in: " + ", ".join(draft.missing) + ".")
@@ -178,12 +225,26 @@ class View:
         self._block("E-mail to send", [Text("\n".join(lines))], style="magenta")
 
     def notice(self, title: str, text: str) -> None:
+        from rich.text import Text
+
         self._block(title, [Text(text.strip())], style="yellow")
 
     def info(self, text: str) -> None:
+        if (
+            self._console is None
+            and sys.platform != "win32"
+            and _PRINTABLE.fullmatch(text)
+            and (self.plain or len(text) <= min(_rich_width(), 80))
+        ):
+            # What rich would print for this line, without loading rich (see above).
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+            return
         self.console.print(text, markup=False)
 
     def finished(self, flow: Flow, journey: Journey) -> None:
+        from rich.text import Text
+
         self._block(
             "All steps done",
             [
