@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 StepStatus = Literal["pending", "done", "skipped", "waiting"]
 
@@ -40,7 +40,8 @@ Stamp = Annotated[dt.datetime, BeforeValidator(_stamp)]
 class _Record(BaseModel):
     # Unknown keys are ignored so that a newer minor version's extra fields do not
     # make an older program refuse the file.
-    model_config = ConfigDict(extra="ignore")
+    # Built on first use, not at import: the first question comes up sooner.
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class WaitRecord(_Record):
@@ -90,7 +91,7 @@ class Journey(_Record):
     last_login: dt.date | None = None
     answers: dict[str, Any] = {}
     steps: dict[str, StepRecord] = {}
-    summary: Summary = Summary()
+    summary: Summary = Field(default_factory=Summary)
 
     def record(self, step_id: str) -> StepRecord:
         return self.steps.get(step_id) or StepRecord()

@@ -67,8 +67,9 @@ class _Parsed:
     flows: dict[str, tuple[FlowFile, Located]] = field(default_factory=dict)
     overlays: dict[str, tuple[OverlayFile, Located]] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
-    #: Where each contact's source is named (``file:line``), for problems.
-    contact_lines: dict[str, str] = field(default_factory=dict)
+    #: Where each contact is (its file and index), for problems: the line is looked up
+    #: only when there is one to report, since finding lines reads the file's text.
+    contact_lines: dict[str, tuple[Located, int]] = field(default_factory=dict)
     sources: dict[str, Document] = field(default_factory=dict)
     sources_checked: dt.date | None = None
     triage: tuple[TriageFile, Located] | None = None
@@ -170,7 +171,7 @@ def _parse_into(parsed: _Parsed, path: Path) -> None:
         elif top is not None and top == {"contacts"}:
             for i, c in enumerate(validate(doc, ContactsFile).contacts):
                 parsed.contacts[c.id] = c
-                parsed.contact_lines[c.id] = doc.at(("contacts", i, "source", "doc"))
+                parsed.contact_lines[c.id] = (doc, i)
         elif top is not None and "sources" in top and "id" not in top:
             registry = validate(doc, SourcesFile)
             parsed.sources.update({d.id: d for d in registry.sources})
@@ -253,8 +254,15 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
             )
     if check:
         parsed.problems += unknown_sources(
-            [(c.source, parsed.contact_lines[c.id]) for c in parsed.contacts.values()]
-            + [(a, parsed.contact_lines[c.id]) for c in parsed.contacts.values() for a in c.also],
+            [
+                (c.source, _contact_at(parsed, c.id, ("source", "doc")))
+                for c in parsed.contacts.values()
+            ]
+            + [
+                (a, _contact_at(parsed, c.id, ("also", i, "doc")))
+                for c in parsed.contacts.values()
+                for i, a in enumerate(c.also)
+            ],
             parsed.sources,
         )
         if parsed.triage is not None:
@@ -266,6 +274,11 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
         triage=parsed.triage[0] if parsed.triage else None,
         sources_checked=parsed.sources_checked,
     )
+
+
+def _contact_at(parsed: _Parsed, contact_id: str, path: tuple[str | int, ...]) -> str:
+    doc, i = parsed.contact_lines[contact_id]
+    return doc.at(("contacts", i, *path))
 
 
 def _guarded(step: Step, cond: Condition) -> Step:
