@@ -81,15 +81,15 @@ def test_status_counts_60_days_from_the_role_then_warns_then_says_revoked(
     jid = granted_journey(home)
     text, row = status_at(monkeypatch, capsys, GRANTED + dt.timedelta(days=10))
     assert "Log in by Sat 30 Jan 2027 to keep your iQIES role" in text
-    assert "Log in soon" not in text
+    assert "LOG IN SOON" not in text
     assert f"epoc-wizard login {jid}" in text
     assert row["access"]["log_in_by"] == "2027-01-30"
     assert row["access"]["state"] == "ok"
 
     text, row = status_at(monkeypatch, capsys, GRANTED + dt.timedelta(days=60 - REMIND_DAYS))
-    assert "Log in soon: Log in by Sat 30 Jan 2027" in text
+    assert "LOG IN SOON: by Sat 30 Jan 2027, or your iQIES role" in text
     assert row["access"]["state"] == "soon"
-    assert "to log in to soon" in text
+    assert "1 needing a login." in text
 
     text, row = status_at(monkeypatch, capsys, GRANTED + dt.timedelta(days=61))
     assert "NOT LOGGED IN FOR 60 DAYS" in text and "may have been revoked" in text

@@ -165,7 +165,7 @@ def render_text(
         f"{t['facilities']} facilit{'y' if t['facilities'] == 1 else 'ies'}, "
         f"{t['journeys']} journey{'s' if t['journeys'] != 1 else ''}: {t['done']} done, "
         f"{t['waiting']} waiting, {t['overdue']} overdue"
-        + (f", {t['login_due']} to log in to soon." if t["login_due"] else ".")
+        + (f", {t['login_due']} needing a login." if t["login_due"] else ".")
     )
     return "\n".join(out[1:] if out and out[0] == "" else out)
 

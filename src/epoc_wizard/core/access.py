@@ -58,8 +58,7 @@ def sentence(s: dict[str, Any], journey_id: str) -> str:
             f"NOT LOGGED IN FOR {s['days']} DAYS: {s['what']} may have been revoked on "
             f"{when}. {s['renew']} {record}"
         ).replace("  ", " ")
-    soon = "Log in soon: " if s["state"] == "soon" else ""
-    return (
-        f"{soon}Log in by {when} to keep {s['what']} ({s['days']} days after your last "
-        f"login on {last.day} {last:%b} {last.year}). {record}"
-    )
+    since = f"{s['days']} days after your last login on {last.day} {last:%b} {last.year}"
+    if s["state"] == "soon":
+        return f"LOG IN SOON: by {when}, or {s['what']} may be revoked ({since}). {record}"
+    return f"Log in by {when} to keep {s['what']} ({since}). {record}"
