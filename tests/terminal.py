@@ -25,6 +25,7 @@ def spawn(home: Path, *args: str, **env: str) -> pexpect.spawn:
         timeout=15,
         dimensions=(50, 110),
     )
+    child.ptyproc.delayafterclose = 0  # closed only once it has ended: no need to wait
     return child
 
 

@@ -156,6 +156,7 @@ def spawn(home: Path, *args: str) -> pexpect.spawn:
         dimensions=(50, 110),
     )
     child.delaybeforesend = 0  # every key is sent after its prompt is on the screen
+    child.ptyproc.delayafterclose = 0  # the program has ended when it is closed
     return child
 
 
