@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from epoc_wizard.flowspec.conditions import holds
-from epoc_wizard.flowspec.model import Advice, Pick, Question, TriageFile
+from epoc_wizard.flowspec.model import Question
+from epoc_wizard.flowspec.triagefile import Advice, Pick, TriageFile
 
 
 @dataclass(frozen=True)

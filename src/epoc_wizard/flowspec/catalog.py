@@ -36,10 +36,10 @@ from epoc_wizard.flowspec.model import (
     Source,
     SourcesFile,
     Step,
-    TriageFile,
     cite,
 )
 from epoc_wizard.flowspec.references import check_triage, triage_cites, unknown_sources
+from epoc_wizard.flowspec.triagefile import TriageFile
 
 BUNDLED = "bundled_flows"
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from epoc_wizard.flowspec.crosscheck import check_condition
 from epoc_wizard.flowspec.load import Located
-from epoc_wizard.flowspec.model import Document, Flow, Question, Source, TriageFile
+from epoc_wizard.flowspec.model import Document, Flow, Question, Source
+from epoc_wizard.flowspec.triagefile import TriageFile
 
 
 def unknown_sources(
