@@ -102,3 +102,27 @@ def test_start_and_resume_skip_typer(home: Path, tmp_path: Path) -> None:
         assert not loaded(resumed, name), f"resume imported {name}"
     cache = json.loads((home.parent / "cache" / "flows.json").read_text())
     assert any(name.endswith("cmsnet.yaml") for name in cache["files"])
+
+
+WARM = """
+import json, sys
+from epoc_wizard.flowspec import model, triagefile
+from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
+load_catalog([bundled_dir()])
+built = [c.__name__ for mod in (model, triagefile) for c in vars(mod).values()
+         if isinstance(c, type) and issubclass(c, model.BaseModel)
+         and c.__module__ == mod.__name__ and c.__pydantic_complete__]
+print(json.dumps(built))
+"""
+
+
+def test_a_warm_start_builds_no_flow_validators(home: Path, tmp_path: Path) -> None:
+    """Flows that passed validation before are rebuilt from the cache: building the
+    validators is the largest start-up cost the project owns (docs/performance.md)."""
+    env = wizard_env(home)
+    first = subprocess.run([sys.executable, "-c", WARM], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout), "a cold start validates, so it builds validators"
+    warm = subprocess.run([sys.executable, "-c", WARM], env=env, capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert json.loads(warm.stdout) == []

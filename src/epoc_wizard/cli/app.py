@@ -346,7 +346,7 @@ def flows_schema() -> None:
     """Print the JSON Schema of flow files, for editors."""
     import json
 
-    from epoc_wizard.flowspec.model import json_schema
+    from epoc_wizard.flowspec.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
 

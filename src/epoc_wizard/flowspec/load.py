@@ -262,22 +262,31 @@ def _schema(model: type[BaseModel]) -> list[Any]:
 
     from epoc_wizard import __version__
 
-    source = getattr(sys.modules[model.__module__], "__file__", None)
-    return [__version__, PYDANTIC_VERSION, flowcache.file_key(Path(source)) if source else None]
+    files = [getattr(sys.modules[m], "__file__", None) for m in _schema_modules(model)]
+    return [
+        __version__,
+        PYDANTIC_VERSION,
+        *(flowcache.file_key(Path(f)) if f else None for f in files),
+    ]
 
 
 def _models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
-    """The model classes defined next to ``model``, by name: the only ones a kept
-    model may name."""
+    """The model classes of the schema's modules, by name: the only ones a kept model
+    may name."""
     import sys
 
     return {
         name: value
-        for name, value in vars(sys.modules[model.__module__]).items()
-        if isinstance(value, type)
-        and issubclass(value, BaseModel)
-        and value.__module__ == model.__module__
+        for module in _schema_modules(model)
+        for name, value in vars(sys.modules[module]).items()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module
     }
+
+
+def _schema_modules(model: type[BaseModel]) -> list[str]:
+    """The modules whose classes a kept model may use: its own, and the flow format's
+    (the triage file's models are built from the flow format's questions)."""
+    return list(dict.fromkeys([model.__module__, "epoc_wizard.flowspec.model"]))
 
 
 def _plain(value: Any, models: dict[str, type[BaseModel]]) -> Any:

@@ -423,12 +423,3 @@ class Flow(BaseModel):
             if q.id == question_id:
                 return q
         return None
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema for flow files and overlay files, for editors."""
-    from pydantic import TypeAdapter
-
-    schema = TypeAdapter(FlowFile | OverlayFile | ContactsFile).json_schema(by_alias=True)
-    schema["title"] = "epoc-wizard flow file"
-    return schema
