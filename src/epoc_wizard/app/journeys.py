@@ -3,24 +3,27 @@
 Choosing the journey (a new one, the unfinished one for the same facility, the most
 recent one), warning about retired flows, and picking how to ask (keyboard, plain,
 answers file) live here; the loop itself is ``session.Session``.
+
+What only matters after the first question (the engine, the journey model, the input
+checks) is imported inside the functions that use it: the first question of ``start``
+comes up that much sooner (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.app.context import Context
 from epoc_wizard.app.triage import run_triage
-from epoc_wizard.checks import check_ccn
-from epoc_wizard.core import engine
-from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.flowspec.model import Flow
 from epoc_wizard.flowspec.outline import whom
-from epoc_wizard.state.store import Store
-from epoc_wizard.ui.scripted import AnswersFile
 from epoc_wizard.words import long_date
+
+if TYPE_CHECKING:
+    from epoc_wizard.core.journey import Journey
+    from epoc_wizard.state.store import Store
 
 PROVIDER_LABELS = {
     "nursing_home": "a nursing home (skilled nursing or long-term care)",
@@ -50,6 +53,8 @@ def run_journey_command(ctx: Context, name: str, target: str | None, facility: s
 def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
     if value is None:
         return None
+    from epoc_wizard.checks import check_ccn
+
     result = check_ccn(value)
     if not result.ok:
         raise UsageError(f"{where} {value!r}: {result.message}")
@@ -176,6 +181,8 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
                 str(ctx.answers.data["facility"]), f"{ctx.answers.name}: facility"
             )
         elif facility_q is not None:  # a wrong CCN is reported by its own check, later
+            from epoc_wizard.checks import check_ccn
+
             ccn = check_ccn(str(ctx.answers.answers.get(facility_q.id, "")))
             facility = ccn.value if ccn.ok else None
     # Without a facility yet, any unfinished journey of this flow may be the one meant.
@@ -196,11 +203,14 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         )
         if pick == "resume":
             return ctx.run(flow, j)
+    from epoc_wizard.core.engine import summarize
+    from epoc_wizard.core.journey import Journey
+
     now = ctx.now()
     given = {facility_q.id: facility} if facility and facility_q is not None else {}
     answers = _preset(flow, {**preset, **given})
     journey = ctx.store.create(
-        lambda taken: engine.summarize(
+        lambda taken: summarize(
             flow,
             Journey(
                 id=_new_id(flow.id, facility, taken),
@@ -247,6 +257,8 @@ def start_batch(ctx: Context, flow_id: str | None) -> None:
         }
         data = {**ctx.answers.data, "facility": str(entry["facility"]), "answers": answers}
         data.pop("facilities")
+        from epoc_wizard.ui.scripted import AnswersFile
+
         one = AnswersFile(data, f"{ctx.answers.name} (facility {entry['facility']})")
         sub = ctx.with_answers(one)
         try:
@@ -306,6 +318,7 @@ def resume(ctx: Context, journey_id: str | None, facility: str | None) -> Journe
 def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> str:
     """Ask one earlier answer again (or take ``value``), with the same checks; say what
     that changed in the steps that apply."""
+    from epoc_wizard.core import engine
     from epoc_wizard.core.answers import check_answer, validator
     from epoc_wizard.core.reconcile import reconcile
 

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from epoc_wizard.checks import run_check
 from epoc_wizard.flowspec.model import Question
 from epoc_wizard.words import shown
 
@@ -53,6 +52,8 @@ def check_answer(question: Question, raw: Any, answers: Mapping[str, Any]) -> Ch
             )
         return Checked(True, text)
     state = answers.get(question.state_from) if question.state_from else None
+    from epoc_wizard.checks import run_check  # after the first question: start-up
+
     result = run_check(kind, text, state=state if isinstance(state, str) else None)
     return Checked(result.ok, result.value, result.message)
 

@@ -21,8 +21,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from epoc_wizard.core.engine import progress
-from epoc_wizard.core.journey import Journey
 from epoc_wizard.flowspec.conditions import fill_in
 from epoc_wizard.flowspec.model import Contact, Flow, Step
 from epoc_wizard.flowspec.outline import contact_lines
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
+    from epoc_wizard.core.journey import Journey
     from epoc_wizard.outputs.drafts import Draft
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`|(?<![\w*])\*([^*\s][^*]*?)\*(?!\w)")
@@ -158,6 +157,8 @@ class View:
 
     def step(self, flow: Flow, journey: Journey, step: Step, now: dt.datetime) -> None:
         from rich.text import Text
+
+        from epoc_wizard.core.engine import progress  # not before the first question
 
         done, total = progress(flow, journey)
         body: list[RenderableType] = []
