@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from epoc_wizard.dates import (
-    CMS_TIMEZONE,
     add_business_days,
     business_days_between,
+    cms_timezone,
     describe_wait,
     due_after,
     format_local,
@@ -256,7 +256,7 @@ def test_due_after_business_days_ends_at_end_of_eastern_day() -> None:
     start = datetime(2025, 11, 3, 10, 15, tzinfo=NY)  # Monday
     due = due_after(start, business_days=2)
     assert due == datetime(2025, 11, 5, 23, 59, 59, tzinfo=NY)
-    assert due.tzinfo is CMS_TIMEZONE
+    assert due.tzinfo is cms_timezone()
     assert due.utcoffset() == timedelta(hours=-5)  # EST
 
 

@@ -20,6 +20,14 @@ Rules, chosen once and kept here:
 * Business-day waits are counted on the date in US Eastern time, because the
   CMS help desks work on Eastern time, and end at 23:59:59 Eastern on the
   n-th full business day after the day the wait started.
+* US Eastern time comes from the time-zone database (``zoneinfo``), looked up
+  when first needed, never at import. Where there is no database (Windows
+  without the ``tzdata`` package, a trimmed container), ``cms_timezone`` falls
+  back to a fixed rule written here with the standard library: EST (UTC-5),
+  and EDT (UTC-4) from 2 a.m. on the second Sunday of March to 2 a.m. on the
+  first Sunday of November, the US rule since 2007. Due dates are then the
+  same as with the database for every date from 2007 on (the tests compare
+  both across the changes).
 * Minute and hour waits are elapsed time, so they are exact across a
   daylight-saving change.
 * Human-readable text uses fixed English day and month names, so the output
@@ -35,12 +43,13 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 __all__ = [
-    "CMS_TIMEZONE",
+    "CMS_TIMEZONE_NAME",
+    "USEastern",
     "add_business_days",
     "business_days_between",
+    "cms_timezone",
     "describe_wait",
     "due_after",
     "format_local",
@@ -48,10 +57,87 @@ __all__ = [
     "is_overdue",
 ]
 
-#: The zone in which business days are counted (CMS help desks work on Eastern time).
-CMS_TIMEZONE = ZoneInfo("America/New_York")
+#: The name of the zone in which business days are counted (CMS help desks work on
+#: Eastern time); ``cms_timezone()`` is the zone itself.
+CMS_TIMEZONE_NAME = "America/New_York"
 
-#: A business-day wait ends at this wall-clock time, in CMS_TIMEZONE, on its due date.
+_HOUR = timedelta(hours=1)
+_ZERO = timedelta(0)
+_EST = timedelta(hours=-5)
+
+
+def _us_dst_range(year: int) -> tuple[datetime, datetime]:
+    """When daylight time starts and ends in year, as naive Eastern wall-clock times:
+    2 a.m. on the second Sunday of March, 2 a.m. (daylight) on the first Sunday of
+    November (the rule of the Energy Policy Act of 2005, in force since 2007)."""
+    march_8 = datetime(year, 3, 8, 2)  # the second Sunday is the first on or after the 8th
+    november_1 = datetime(year, 11, 1, 2)
+    start = march_8 + timedelta(days=(6 - march_8.weekday()) % 7)
+    end = november_1 + timedelta(days=(6 - november_1.weekday()) % 7)
+    return start, end
+
+
+class USEastern(tzinfo):
+    """US Eastern time by the fixed US rule, for systems without a time-zone database.
+
+    EST (UTC-5), and EDT (UTC-4) from 2 a.m. on the second Sunday of March to 2 a.m.
+    on the first Sunday of November. This is America/New_York from 2007 on; earlier
+    years had other rules, which the wizard never needs (it counts waits from now).
+    Wall-clock times in the skipped and the repeated hour follow PEP 495 as zoneinfo
+    does: ``fold=0`` takes the offset in force before the change.
+    """
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return _EST + self.dst(dt)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        if dt is None or dt.tzinfo is None:
+            return _ZERO
+        start, end = _us_dst_range(dt.year)
+        wall = dt.replace(tzinfo=None)
+        if start + _HOUR <= wall < end - _HOUR:
+            return _HOUR
+        if end - _HOUR <= wall < end:  # the repeated hour: daylight first (fold=0)
+            return _ZERO if dt.fold else _HOUR
+        if start <= wall < start + _HOUR:  # the skipped hour: as before the change
+            return _HOUR if dt.fold else _ZERO
+        return _ZERO
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "EDT" if self.dst(dt) else "EST"
+
+    def fromutc(self, dt: datetime) -> datetime:
+        if dt.tzinfo is not self:
+            raise ValueError("fromutc: dt.tzinfo is not self")
+        start, end = _us_dst_range(dt.year)
+        standard = dt.replace(tzinfo=None) + _EST
+        daylight = standard + _HOUR
+        if end <= daylight < end + _HOUR:  # the second 1 a.m. hour in November
+            return standard.replace(tzinfo=self, fold=1)
+        if start <= standard < end - _HOUR:
+            return daylight.replace(tzinfo=self)
+        return standard.replace(tzinfo=self)
+
+    def __repr__(self) -> str:
+        return "USEastern()"
+
+
+@functools.cache
+def cms_timezone() -> tzinfo:
+    """US Eastern time: America/New_York from the time-zone database, or, where there
+    is none, the fixed rule of ``USEastern`` (same due dates; see the module notes).
+    Looked up once, on first use, so importing this module never fails."""
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    except ImportError:  # pragma: no cover - zoneinfo is in every supported Python
+        return USEastern()
+    try:
+        return ZoneInfo(CMS_TIMEZONE_NAME)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return USEastern()
+
+
+#: A business-day wait ends at this wall-clock time, in US Eastern time, on its due date.
 _END_OF_BUSINESS_DAY = time(23, 59, 59)
 
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -176,7 +262,7 @@ def due_after(
     Give exactly one of business_days, minutes or hours (each >= 0).
 
     * business_days=n: start is converted to US Eastern time and its date
-      taken; the wait ends at 23:59:59 America/New_York on
+      taken; the wait ends at 23:59:59 America/New_York (``cms_timezone()``) on
       ``add_business_days(that date, n)``. "Two full business days" from a
       Monday is therefore the end of Wednesday, Eastern time.
     * minutes / hours: start plus that much elapsed time, in start's zone
@@ -203,9 +289,10 @@ def due_after(
     if amount < 0:
         raise ValueError(f"{name} must be >= 0, got {amount}")
     if name == "business_days":
-        start_day = start.astimezone(CMS_TIMEZONE).date()
+        eastern = cms_timezone()
+        start_day = start.astimezone(eastern).date()
         due_day = add_business_days(start_day, amount)
-        return datetime.combine(due_day, _END_OF_BUSINESS_DAY, tzinfo=CMS_TIMEZONE)
+        return datetime.combine(due_day, _END_OF_BUSINESS_DAY, tzinfo=eastern)
     delta = timedelta(minutes=amount) if name == "minutes" else timedelta(hours=amount)
     return (start.astimezone(UTC) + delta).astimezone(start.tzinfo)
 

@@ -21,8 +21,9 @@ def email(ctx: Context, journey_id: str | None, facility: str | None, open_id: s
             "do.)"
         )
     lines = [f"E-mails for {journey.id}:"]
+    now = ctx.now()
     for d in found:
-        path = drafts.save(d, drafts.drafts_dir(store.directory, journey))
+        path = drafts.save(d, drafts.drafts_dir(store.directory, journey), now)
         lines += [
             "",
             f"[{d.id}] {d.step_title}",

@@ -161,7 +161,7 @@ class Session:
             return None, None
         try:
             saved: Path | None = drafts.save(
-                draft, drafts.drafts_dir(self.store.directory, journey)
+                draft, drafts.drafts_dir(self.store.directory, journey), self.clock()
             )
         except OSError:
             saved = None

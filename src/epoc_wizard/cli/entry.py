@@ -15,6 +15,11 @@ program matters. The design in one place:
 * Every other command goes to the Typer app (``cli.py``), whose commands import what
   they need inside the function: ``--help`` loads Typer and nothing of the wizard's.
 * Flow files are parsed with libyaml (CSafeLoader) and validated once per run.
+* Output never fails on an encoding: where stdout or stderr is not UTF-8 (a Windows
+  console or a redirect in cp1252, ``PYTHONIOENCODING``), ``main`` first sets them to
+  replace what the encoding cannot write (``Đông`` becomes ``?ông``), so every command,
+  and rich's panels (which fall back to ASCII boxes there), print instead of ending
+  with UnicodeEncodeError.
 * The wizard uses no pydantic plugins, so pydantic is told not to scan every installed
   package's entry points for them (``PYDANTIC_DISABLE_PLUGINS``), which would cost more
   than validating all the flows.
@@ -22,6 +27,8 @@ program matters. The design in one place:
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import sys
 
@@ -62,7 +69,21 @@ def _quick_words(command: str, args: list[str]) -> dict[str, str | bool | None] 
     return words
 
 
+def tolerant_output() -> None:
+    """Make stdout and stderr replace what their encoding cannot write, unless UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):  # None (pythonw), or a stand-in
+            continue
+        try:
+            utf8 = codecs.lookup(stream.encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8:
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
+    tolerant_output()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:]
     if args in (["--version"], ["-V"]):
@@ -72,10 +93,9 @@ def main() -> None:
         return
     words = _quick_words(args[0], args[1:]) if args and args[0] in _QUICK else None
     if words is not None and args[0] == "status":
-        from epoc_wizard.app.status import main as status_main
         from epoc_wizard.cli.guard import guarded
 
-        sys.exit(guarded(lambda: status_main(bool(words["json"]), _text(words["facility"]))))
+        sys.exit(guarded(lambda: _status(bool(words["json"]), _text(words["facility"]))))
     if words is not None:
         from pathlib import Path
 
@@ -99,6 +119,13 @@ def main() -> None:
     from epoc_wizard.cli.app import run
 
     run(args)
+
+
+def _status(as_json: bool, facility: str | None) -> int:
+    # Imported inside the guard: whatever fails, even at import, becomes a sentence.
+    from epoc_wizard.app.status import main as status_main
+
+    return status_main(as_json, facility)
 
 
 def _text(value: str | bool | None) -> str | None:

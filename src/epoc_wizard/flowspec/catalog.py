@@ -55,7 +55,7 @@ def flow_dirs() -> list[Path]:
     dirs = [bundled_dir()]
     from platformdirs import user_config_dir
 
-    dirs.append(Path(user_config_dir("epoc-wizard")) / "flows")
+    dirs.append(Path(user_config_dir("epoc-wizard", appauthor=False)) / "flows")
     extra = os.environ.get("EPOC_WIZARD_FLOWS")
     if extra:
         dirs += [Path(p) for p in extra.split(os.pathsep) if p]

@@ -7,14 +7,22 @@ yet is left as a visible bracket to fill in, never as a ``{placeholder}``. Only 
 answers can fill a draft, and secrets are never saved, so no secret can reach one.
 
 Drafts are written as standard ``.eml`` files (``X-Unsent: 1``, so mail programs open
-them as drafts to send) in the state folder, and offered as ``mailto:`` links.
+them as drafts to send) in the state folder, and offered as ``mailto:`` links. The file
+is what every mail program reads, on every system: built with the standard library's
+``email`` package under the SMTP policy, so lines end in CRLF; 7-bit throughout (headers
+with anything beyond ASCII, a facility name like "Đông", are encoded words of RFC 2047,
+and such a body is quoted-printable UTF-8); and a ``Date`` header from the command's
+clock (``Context.now``), never the wall clock, so a fixed clock gives the same file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +30,9 @@ from epoc_wizard.core.engine import visible_steps
 from epoc_wizard.core.journey import Journey
 from epoc_wizard.flowspec.conditions import PLACEHOLDER, fill_in
 from epoc_wizard.flowspec.model import Flow, Step
+
+#: How drafts are written: CRLF line ends, and nothing but 7-bit ASCII in the file.
+_EML_POLICY = policy.SMTP.clone(cte_type="7bit")
 
 
 @dataclass(frozen=True)
@@ -36,13 +47,16 @@ class Draft:
     why: str
     missing: tuple[str, ...]
 
-    def eml(self) -> bytes:
-        msg = EmailMessage()
+    def eml(self, date: dt.datetime) -> bytes:
+        """The draft as an ``.eml`` file dated ``date`` (timezone-aware): CRLF line ends,
+        7-bit, non-ASCII header text as RFC 2047 encoded words, ``X-Unsent: 1``."""
+        msg = EmailMessage(policy=_EML_POLICY)
         msg["To"] = f"{self.to_name} <{self.to}>" if self.to_name else self.to
         msg["Subject"] = self.subject
+        msg["Date"] = format_datetime(date)
         msg["X-Unsent"] = "1"
-        msg.set_content(self.body)
-        return bytes(msg)
+        msg.set_content(self.body, cte=None if self.body.isascii() else "quoted-printable")
+        return msg.as_bytes()
 
     def mailto(self) -> str:
         return f"mailto:{self.to}?subject={quote(self.subject)}&body={quote(self.body)}"
@@ -98,12 +112,13 @@ def drafts_dir(state: Path, journey: Journey) -> Path:
     return state / "drafts" / journey.id
 
 
-def save(draft: Draft, directory: Path) -> Path:
-    """Write the draft as ``<id>.eml`` (mode 0600) and return its path."""
+def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
+    """Write the draft as ``<id>.eml`` (mode 0600), dated ``date`` (the command's clock),
+    and return its path."""
     for folder in (directory.parent, directory):  # drafts name facilities: keep them private
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / f"{draft.id}.eml"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(draft.eml())
+        fh.write(draft.eml(date))
     return path

@@ -57,6 +57,14 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
+def on_windows() -> bool:
+    """Windows rules apply: no POSIX owners or modes, files held open cannot be renamed.
+
+    Decided at call time (``os.getuid`` exists only on POSIX), so tests can simulate
+    Windows on Linux by removing ``os.getuid`` (``tests/test_windows.py``)."""
+    return os.name == "nt" or not hasattr(os, "getuid")
+
+
 def state_dir() -> Path:
     home = os.environ.get("EPOC_WIZARD_HOME")
     if home:
@@ -179,8 +187,13 @@ def read_document(directory: Path) -> dict[str, Any]:
             "away."
         ) from None
     except OSError as exc:
+        check = (
+            "is not held by another program and that your account may read it"
+            if on_windows()
+            else "belongs to you and is readable (chmod 600)"
+        )
         raise StateError(
             f"Cannot read the state file {path} ({exc.strerror}). Check that it "
-            "belongs to you and is readable (chmod 600), then try again."
+            f"{check}, then try again."
         ) from None
     return parse_document(raw, path)

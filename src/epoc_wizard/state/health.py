@@ -6,7 +6,9 @@ another session that hangs), the other commands stop with a sentence that points
 here. ``doctor`` looks at everything that can be wrong, without changing anything:
 
 * where the state lives (and whether ``EPOC_WIZARD_HOME`` chose it);
-* the permissions of the folder (0700) and files (0600), and who owns them;
+* the permissions of the folder (0700) and files (0600), and who owns them; on Windows,
+  which has no such modes, that the folder is the person's own (under their profile, or
+  chosen with ``EPOC_WIZARD_HOME``) and the files can be read and written;
 * whether the state file parses, and every journey in it validates;
 * whether the lock can be taken, or another session holds it;
 * whether the flows load, and every journey's flow exists;
@@ -16,7 +18,8 @@ Each problem comes with what to do. ``doctor --repair`` fixes what can be fixed
 safely: a damaged state file is moved aside to ``state.damaged-<UTC time>.json``
 (never deleted), then the backup is restored if it is good (journeys that are
 damaged in the file are taken from the backup when it has them), else the wizard
-starts empty; permissions are set to 0700/0600; temporary files of an interrupted
+starts empty; permissions are set to 0700/0600 (on POSIX; never through a symbolic
+link); temporary files of an interrupted
 save are removed. It says exactly what it did and where the damaged file is.
 
 Imported only by the ``doctor`` command, never on the everyday paths.
@@ -40,10 +43,11 @@ from epoc_wizard.state.document import (
     SCHEMA_VERSION,
     STATE_FILE,
     journey_from,
+    on_windows,
     parse_document,
     state_dir,
 )
-from epoc_wizard.state.store import flock_within
+from epoc_wizard.state.store import O_BINARY, flock_within, unlock
 from epoc_wizard.words import plural
 
 Level = Literal["ok", "note", "problem"]
@@ -128,7 +132,82 @@ def _where(directory: Path) -> Finding:
     return Finding("ok", f"State folder: {directory} ({how}).")
 
 
+def _q_windows(path: Path) -> str:
+    return f'"{path}"'
+
+
+def _open_fix(path: Path) -> str:
+    """What to do about a state file this user cannot open, in this system's terms."""
+    if on_windows():
+        return (
+            "Close other programs that may hold it (a sync or backup tool), and check "
+            "that it is not read-only: right-click it, Properties, untick Read-only "
+            f"(or run: attrib -R {_q_windows(path)})"
+        )
+    return f"Make sure it belongs to you and run: chmod 600 {_q(path)}"
+
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _windows_access(directory: Path) -> list[Finding]:
+    """Windows has no POSIX owner or modes (it reports 666/777): check instead that the
+    folder is the person's own and the files can be read and written."""
+    out: list[Finding] = []
+    profile = Path.home()
+    if not os.environ.get("EPOC_WIZARD_HOME") and not _under(directory, profile):
+        out.append(
+            Finding(
+                "problem",
+                f"The state folder {directory} is not in your user profile ({profile}), "
+                "so other people who use this computer may be able to open it.",
+                "Keep it in your profile: set EPOC_WIZARD_HOME to a folder there, for "
+                "example %LOCALAPPDATA%\\epoc-wizard (Settings, System, About, Advanced "
+                "system settings, Environment Variables).",
+            )
+        )
+    if not os.access(directory, os.W_OK):
+        out.append(
+            Finding(
+                "problem",
+                f"The state folder {directory} is read-only, so progress cannot be saved.",
+                "Right-click the folder, Properties, untick Read-only; or set "
+                "EPOC_WIZARD_HOME to a folder in your user profile.",
+            )
+        )
+    for name in (STATE_FILE, BACKUP_FILE, LOCK_FILE):
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            os.close(os.open(path, os.O_RDWR | O_BINARY))  # opened, nothing written
+        except OSError as exc:
+            out.append(
+                Finding(
+                    "problem",
+                    f"{path} cannot be opened for reading and writing ({exc.strerror or exc}).",
+                    _open_fix(path) + ".",
+                )
+            )
+    if not out:
+        out.append(
+            Finding(
+                "ok",
+                "Access: the state folder is yours and its files can be read and written "
+                "(Windows has no owner and mode checks).",
+            )
+        )
+    return out
+
+
 def _permissions(directory: Path) -> list[Finding]:
+    if on_windows():
+        return _windows_access(directory)
     out: list[Finding] = []
     me = os.getuid()
     st = directory.stat()
@@ -236,7 +315,7 @@ def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
             Finding(
                 "problem",
                 f"The state file {reading.why}.",
-                f"Make sure the file belongs to you and run: chmod 600 {_q(path)}",
+                _open_fix(path),
             )
         ]
     if reading.kind in ("damaged", "folder"):
@@ -279,16 +358,17 @@ def _lock(directory: Path, patience: float = 0.5) -> Finding:
     try:
         # Opened for writing (nothing is written) because on network drives an exclusive
         # lock needs that, as the sessions' own lock does.
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | O_BINARY)
     except OSError as exc:
         return Finding(
             "problem",
             f"The lock file {path} cannot be opened "
             f"({exc.strerror or exc}), so no session can save.",
-            f"Make sure it belongs to you and run: chmod 600 {_q(path)}",
+            _open_fix(path),
         )
     try:
         if flock_within(fd, patience):
+            unlock(fd)
             return Finding("ok", "Lock: no other session is using the state.")
     except OSError as exc:
         return Finding(

@@ -3,8 +3,9 @@
 A damaged state file is moved aside to ``state.damaged-<UTC time>.json`` (never
 deleted), then the backup is restored if it is good (journeys damaged in the file are
 taken from the backup when it has them), else the wizard starts empty; permissions are
-set to 0700/0600; temporary files of an interrupted save are removed. What it looks at
-first is ``doctor.py``'s reading of the state.
+set to 0700/0600 (on POSIX only: Windows has no such modes; and never through a symbolic
+link, so a link cannot make it change a file elsewhere); temporary files of an interrupted
+save are removed. What it looks at first is ``doctor.py``'s reading of the state.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import stat
 from pathlib import Path
 
 from epoc_wizard.errors import StateError
-from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, state_dir
+from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows, state_dir
 from epoc_wizard.state.health import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Reading, name_list, read_state
 from epoc_wizard.state.store import Store
 from epoc_wizard.words import plural
@@ -29,9 +30,39 @@ def _set_aside(path: Path, now: dt.datetime) -> Path:
         n += 1
         target = path.with_name(f"state.damaged-{stamp}-{n}.json")
     os.rename(path, target)
-    if target.is_file():
-        os.chmod(target, 0o600)
+    if not on_windows():
+        _chmod_own(target, 0o600, os.getuid())
     return target
+
+
+def _chmod_own(path: Path, want: int, me: int) -> int | None:
+    """Set ``path``'s mode to ``want`` if it is this user's own folder (0700) or regular
+    file (0600), never through a symbolic link; its mode before, or None if left alone.
+
+    The file is opened without following links (``O_NOFOLLOW``) and changed through that
+    descriptor, so a link put in place after the check cannot redirect the change."""
+    directory = want == 0o700
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    if directory:
+        flags |= getattr(os, "O_DIRECTORY", 0)
+    if not getattr(os, "O_NOFOLLOW", 0) or not hasattr(os, "fchmod"):
+        return None  # no way to be sure a link is not followed here: leave it
+    try:
+        fd = os.open(path, flags)
+    except PermissionError:  # our own file with no read permission (mode 000)
+        return _chmod_unreadable(path, want, me)
+    except OSError:
+        return None  # a symbolic link (ELOOP), or gone
+    try:
+        st = os.fstat(fd)
+        kind_ok = stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)
+        before = stat.S_IMODE(st.st_mode)
+        if st.st_uid != me or not kind_ok or before == want:
+            return None
+        os.fchmod(fd, want)
+        return before
+    finally:
+        os.close(fd)
 
 
 def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> list[str]:
@@ -88,7 +119,26 @@ def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> li
     ]
 
 
+def _chmod_unreadable(path: Path, want: int, me: int) -> int | None:
+    """``_chmod_own`` for a file this user cannot open: checked with lstat just before,
+    changed without following a link where the system can (else by name)."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    kind_ok = stat.S_ISDIR(st.st_mode) if want == 0o700 else stat.S_ISREG(st.st_mode)
+    if st.st_uid != me or not kind_ok or stat.S_IMODE(st.st_mode) == want:
+        return None
+    if os.chmod in os.supports_follow_symlinks:
+        os.chmod(path, want, follow_symlinks=False)
+    else:
+        os.chmod(path, want)  # not a link a moment ago, in a folder that is ours
+    return stat.S_IMODE(st.st_mode)
+
+
 def _fix_modes(directory: Path) -> list[str]:
+    if on_windows():
+        return []  # Windows has no POSIX modes: nothing to fix, and nothing is "fixed"
     said = []
     me = os.getuid()
     targets = (
@@ -103,13 +153,9 @@ def _fix_modes(directory: Path) -> list[str]:
             continue
         if st.st_uid != me or stat.S_ISLNK(st.st_mode):
             continue
-        if (
-            stat.S_ISDIR(st.st_mode) if want == 0o700 else stat.S_ISREG(st.st_mode)
-        ) and stat.S_IMODE(st.st_mode) != want:
-            os.chmod(path, want)
-            said.append(
-                f"Set the permissions of {path} to {want:o} (was {stat.S_IMODE(st.st_mode):o})."
-            )
+        before = _chmod_own(path, want, me)
+        if before is not None:
+            said.append(f"Set the permissions of {path} to {want:o} (was {before:o}).")
     return said
 
 

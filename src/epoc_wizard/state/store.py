@@ -1,15 +1,19 @@
 """Writing the state file safely, and the Store that sessions and commands use.
 
-Where the file lives, its format and how it is read are in ``statefile.py``.
+Where the file lives, its format and how it is read are in ``document.py``.
 
-Every save takes the lock (``state.lock``, an flock), re-reads the file (unless it
-is still the one this process last wrote), replaces only the journey being saved,
-writes a temporary file in the same folder, fsyncs it and renames it over the old
-one; a crash at any moment leaves either the old or the new file, never half of one
+Every save takes the lock (``state.lock``: an flock on POSIX, ``msvcrt.locking`` on
+Windows), re-reads the file (and reuses the journeys' texts when it is still exactly what
+this process last wrote), replaces only the journey being saved, writes a temporary file
+in the same folder, fsyncs and closes it and renames it over the old one; a crash at any
+moment leaves either the old or the new file, never half of one
 (``tests/test_crash_and_lock.py`` kills a saving process 200 times to show it). A
-temporary file left by a killed save is removed by the next save. The previous good
-file stays as ``state.json.bak``. Files are 0600 and the folder 0700. A journey changed
-by another process since this one read it is never written over (``Store.save``).
+temporary file left by a killed save is removed by the next save. The previous good file
+stays as ``state.json.bak`` (a hard link, or a copy where the disk has none). No file is
+held open between saves, and a rename that Windows refuses for a moment (antivirus, the
+search indexer, OneDrive) is tried again for about half a second. On POSIX, files are 0600
+and the folder 0700. A journey changed by another process since this one read it is never
+written over (``Store.save``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import contextlib
 import errno
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,12 +35,19 @@ from epoc_wizard.state.document import (
     SCHEMA_VERSION,
     STATE_FILE,
     journey_from,
+    on_windows,
+    parse_document,
     read_document,
     state_dir,
 )
 
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
+
+#: ``os.O_BINARY`` on Windows (no newline translation), nothing elsewhere.
+O_BINARY: int = getattr(os, "O_BINARY", 0)
+#: How long a rename that Windows refuses (a file held open by another program) is retried.
+REPLACE_PATIENCE = 0.5
 
 
 def lock_timeout() -> float:
@@ -45,20 +57,84 @@ def lock_timeout() -> float:
         return 5.0
 
 
-def flock_within(fd: int, seconds: float) -> bool:
-    """Take an exclusive flock on ``fd``, trying for ``seconds``; False if another
-    process holds it all that time. Other failures (no locks on this disk) raise OSError."""
-    import fcntl
+def _fcntl() -> Any:
+    """The ``fcntl`` module, or None where there is none (Windows). Asked at call time."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    return fcntl
 
-    deadline = time.monotonic() + seconds
-    while True:
+
+def _msvcrt() -> Any:
+    import msvcrt
+
+    return msvcrt
+
+
+def _try_lock(fd: int) -> bool:
+    """One attempt at an exclusive lock on ``fd``: False if another process holds it."""
+    fcntl = _fcntl()
+    if fcntl is not None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
         except BlockingIOError:
+            return False
+        return True
+    msvcrt = _msvcrt()  # Windows: lock the first byte of the lock file
+    os.lseek(fd, 0, os.SEEK_SET)
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EDEADLK):  # held by another process
+            return False
+        raise
+    return True
+
+
+def unlock(fd: int) -> None:
+    """Release a lock taken by ``flock_within`` (closing ``fd`` also releases it, but
+    Windows may take a moment to do so)."""
+    if _fcntl() is not None:
+        return  # an flock goes with the descriptor
+    msvcrt = _msvcrt()
+    with contextlib.suppress(OSError):
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+def flock_within(fd: int, seconds: float) -> bool:
+    """Take an exclusive lock on ``fd`` (flock, or ``msvcrt.locking`` on Windows), trying
+    for ``seconds``; False if another process holds it all that time. Other failures (no
+    locks on this disk) raise OSError."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if _try_lock(fd):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
+def _replace(src: Path, dst: Path) -> None:
+    """``os.replace``, tried again for about half a second while it is refused: on Windows
+    a file that another program holds open (antivirus, the indexer, OneDrive) cannot be
+    renamed or replaced until that program lets go."""
+    deadline = time.monotonic() + REPLACE_PATIENCE
+    pause = 0.01
+    while True:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
             if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
+class _Refused(OSError):
+    """A rename refused for longer than ``REPLACE_PATIENCE``: another program holds the file."""
 
 
 class Store:
@@ -67,27 +143,16 @@ class Store:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or state_dir()
         self.path = self.directory / STATE_FILE
-        #: The file this process last wrote: an open descriptor of it (so that its inode
-        #: number cannot be given to another file while we compare it), its identity, and
-        #: each journey's JSON text in it.
-        self._cache: tuple[int, tuple[int, ...], dict[str, bytes]] | None = None
+        #: The file this process last wrote, as its bytes, and each journey's JSON text
+        #: in it. Nothing is held open between saves (Windows could not rename it then).
+        self._cache: tuple[bytes, dict[str, bytes]] | None = None
         self._locked = 0
         #: Each journey this process read or saved, as its JSON text then: a save checks
         #: that no other process changed the journey since (see ``save``).
         self._seen: dict[str, bytes] = {}
-
-    def __del__(self) -> None:
-        # At interpreter exit, modules may already be gone: never complain from here.
-        try:  # noqa: SIM105
-            self._forget()
-        except Exception:
-            pass
-
-    def _forget(self) -> None:
-        cache, self._cache = getattr(self, "_cache", None), None
-        if cache is not None:
-            with contextlib.suppress(OSError):
-                os.close(cache[0])
+        #: Why the last save could keep no backup of the previous one, if it could not.
+        self.no_backup: str | None = None
+        self._said_no_backup = False
 
     def journeys(self) -> dict[str, dict[str, Any]]:
         journeys: dict[str, dict[str, Any]] = read_document(self.directory)["journeys"]
@@ -172,27 +237,28 @@ class Store:
     def _write_parts(self, parts: dict[str, bytes]) -> None:
         """Write the file with these journeys' texts (the caller holds the lock)."""
         body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
-        fd = self._write(b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body))
-        self._forget()
-        identity = _identity(self.path)
-        if identity is None:
-            os.close(fd)
-        else:
-            self._cache = (fd, identity, parts)
+        payload = b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body)
+        self._cache = None
+        self._write(payload)
+        self._cache = (payload, dict(parts))
 
     def _parts(self) -> dict[str, bytes]:
         """Each journey's JSON text, as on disk now.
 
-        Serializing hundreds of journeys on every answer would dominate the cost of a
-        save, so the texts of the last file this process wrote are kept, and reused while
-        the file on disk is still that file: same inode (which stays ours while we hold it
-        open, so no later file can be given its number), size and mtime. Every write is a
-        new file, so another process's write always shows.
+        Parsing and serializing hundreds of journeys on every answer would dominate the
+        cost of a save, so the bytes and texts of the last file this process wrote are
+        kept, and the texts reused while the file on disk still holds exactly those bytes
+        (reading and comparing them is cheap; no inode or time is trusted, and no file is
+        held open). Any other process's write shows as different bytes.
         """
-        identity = _identity(self.path)
-        if self._cache is not None and identity is not None and self._cache[1] == identity:
-            return dict(self._cache[2])
-        journeys = read_document(self.directory)["journeys"]
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            raw = None  # missing or unreadable: read_document says which, and what to do
+        if raw is not None and self._cache is not None and raw == self._cache[0]:
+            return dict(self._cache[1])
+        doc = read_document(self.directory) if raw is None else parse_document(raw, self.path)
+        journeys: dict[str, Any] = doc["journeys"]
         return {jid: _dumps(data) for jid, data in journeys.items()}
 
     @contextlib.contextmanager
@@ -207,7 +273,7 @@ class Store:
             return
         self._ensure_dir()
         try:
-            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | O_BINARY, 0o600)
         except OSError as exc:
             raise self._write_error(exc) from None
         try:
@@ -231,6 +297,7 @@ class Store:
                 yield
             finally:
                 self._locked = 0
+                unlock(fd)
         finally:
             os.close(fd)
 
@@ -240,41 +307,63 @@ class Store:
         except OSError as exc:
             raise self._write_error(exc) from None
 
-    def _write(self, payload: bytes) -> int:
-        """Replace the state file with ``payload``; an open descriptor of the new file.
+    def _write(self, payload: bytes) -> None:
+        """Replace the state file with ``payload`` (called under the lock).
 
-        Called under the lock. Temporary files left by a process killed mid-save are
-        removed first: only the lock holder writes one, so any other is stale.
+        Temporary files left by a process killed mid-save are removed first: only the
+        lock holder writes one, so any other is stale. The temporary file is closed
+        before the rename, which Windows requires.
         """
         tmp = self.directory / f".{STATE_FILE}.{os.getpid()}.tmp"
         for stale in self.directory.glob(f".{STATE_FILE}.*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
-        fd = -1
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-            if self.path.exists():
-                with contextlib.suppress(OSError):
-                    bak_tmp = self.directory / f".{BACKUP_FILE}.{os.getpid()}.tmp"
-                    with contextlib.suppress(FileNotFoundError):
-                        bak_tmp.unlink()
-                    os.link(self.path, bak_tmp)
-                    os.replace(bak_tmp, self.directory / BACKUP_FILE)
-            os.replace(tmp, self.path)
+            _write_file(tmp, payload)
+            self._backup()
+            try:
+                _replace(tmp, self.path)
+            except PermissionError as exc:
+                raise _Refused(exc.errno, exc.strerror, exc.filename) from None
             _fsync_dir(self.directory)
         except OSError as exc:
-            if fd >= 0:
-                os.close(fd)
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise self._write_error(exc) from None
-        return fd
+
+    def _backup(self) -> None:
+        """Keep the file about to be replaced as ``state.json.bak``: a hard link, or a
+        copy where the disk has none (FAT, exFAT, many network shares). If neither can
+        be made the save goes on, and the person is told once."""
+        if not self.path.exists():
+            return
+        bak_tmp = self.directory / f".{BACKUP_FILE}.{os.getpid()}.tmp"
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                bak_tmp.unlink()
+            try:
+                os.link(self.path, bak_tmp)
+            except OSError:
+                _write_file(bak_tmp, self.path.read_bytes())
+            _replace(bak_tmp, self.directory / BACKUP_FILE)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                bak_tmp.unlink()
+            self.no_backup = exc.strerror or str(exc)
+            if not self._said_no_backup:
+                self._said_no_backup = True
+                with contextlib.suppress(OSError, ValueError):
+                    print(
+                        f"Note: no backup ({BACKUP_FILE}) of the previous save could be kept "
+                        f"in {self.directory} ({self.no_backup}). Your progress is saved; "
+                        "only the copy of the save before it is missing.",
+                        file=sys.stderr,
+                    )
+        else:
+            self.no_backup = None
 
     def _write_error(self, exc: OSError) -> StateError:
+        windows = on_windows()
         if exc.errno == errno.ENOSPC:
             why = "the disk is full; free some space"
         elif exc.errno == errno.EROFS:
@@ -282,8 +371,23 @@ class Store:
                 "the folder is not writable (it is on a read-only disk); set "
                 "EPOC_WIZARD_HOME to a writable folder"
             )
+        elif isinstance(exc, _Refused):
+            why = (
+                "another program is holding the state file open (often antivirus, the "
+                "search indexer, OneDrive or a backup program); wait a moment and try "
+                "again, or set EPOC_WIZARD_HOME to a folder those programs leave alone"
+                if windows
+                else "the state file could not be replaced (the folder is not writable); "
+                "check its permissions (chmod 700)"
+            )
         elif exc.errno in (errno.EACCES, errno.EPERM):
-            why = "the folder is not writable; check its permissions (chmod 700)"
+            why = (
+                "Windows does not let this program write there (the folder or file may be "
+                "read-only, belong to another account, or be held by another program); "
+                "set EPOC_WIZARD_HOME to a folder in your user profile"
+                if windows
+                else "the folder is not writable; check its permissions (chmod 700)"
+            )
         elif exc.errno in (errno.EEXIST, errno.ENOTDIR):
             why = (
                 "a file is in the way where the folder should be; move it away or set "
@@ -297,21 +401,25 @@ class Store:
         )
 
 
+def _write_file(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to a new file (0600 on POSIX), fsync it and close it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_BINARY, 0o600)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _identity(path: Path) -> tuple[int, ...] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _fsync_dir(directory: Path) -> None:
     with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
+        fd = os.open(directory, os.O_RDONLY)  # not possible on Windows: nothing to do
         try:
             os.fsync(fd)
         finally:
