@@ -243,7 +243,7 @@ def test_a_session_that_waits_too_long_says_so(home: Path, args: list[str], wiza
 
 
 def test_lock_timeout_setting_is_forgiving(monkeypatch: pytest.MonkeyPatch) -> None:
-    from epoc_wizard.state.store import lock_timeout
+    from epoc_wizard.state.lock import lock_timeout
 
     monkeypatch.setenv("EPOC_WIZARD_LOCK_TIMEOUT", "soon")
     assert lock_timeout() == 5.0

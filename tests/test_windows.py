@@ -28,7 +28,7 @@ import pytest
 from test_store import journey
 
 from epoc_wizard.errors import StateError
-from epoc_wizard.state import health, repair
+from epoc_wizard.state import health, permissions, repair
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows
 from epoc_wizard.state.store import Store
 
@@ -312,11 +312,11 @@ def test_state_folder_outside_the_profile_is_a_problem_on_windows(
     home.mkdir()
     monkeypatch.delenv("EPOC_WIZARD_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "profile"))
-    findings = health._permissions(home)
+    findings = permissions.permissions(home)
     assert findings[0].level == "problem" and "not in your user profile" in findings[0].text
     assert "EPOC_WIZARD_HOME" in findings[0].fix
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert health._permissions(home)[0].level == "ok"
+    assert permissions.permissions(home)[0].level == "ok"
 
 
 def test_repair_never_changes_a_file_through_a_symbolic_link(home: Path, tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from epoc_wizard.state.health import Finding, Reading, diagnose
+from epoc_wizard.state.finding import Finding
+from epoc_wizard.state.health import Reading, diagnose
 from epoc_wizard.state.repair import repair
 from epoc_wizard.words import plural
 

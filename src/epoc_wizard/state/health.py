@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,26 +41,15 @@ from epoc_wizard.state.document import (
     SCHEMA_VERSION,
     STATE_FILE,
     journey_from,
-    on_windows,
     parse_document,
     state_dir,
 )
-from epoc_wizard.state.store import O_BINARY, flock_within, unlock
+from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Finding
+from epoc_wizard.state.finding import quoted as _q
+from epoc_wizard.state.lock import flock_within, unlock
+from epoc_wizard.state.permissions import open_fix, permissions
+from epoc_wizard.state.store import O_BINARY
 from epoc_wizard.words import plural
-
-Level = Literal["ok", "note", "problem"]
-DAMAGED_GLOB = "state.damaged-*.json"
-TEMP_GLOB = f".{STATE_FILE}.*.tmp"
-REPAIR = "epoc-wizard doctor --repair"
-
-
-@dataclass
-class Finding:
-    """One line of the report; a problem says what to do about it."""
-
-    level: Level
-    text: str
-    fix: str = ""
 
 
 @dataclass
@@ -79,10 +66,6 @@ class Reading:
     @property
     def usable(self) -> bool:
         return self.kind in ("ok", "journeys")
-
-
-def _q(path: Path) -> str:
-    return shlex.quote(str(path))
 
 
 def _newer(raw: bytes) -> bool:
@@ -130,138 +113,6 @@ def _where(directory: Path) -> Finding:
     else:
         how = "the standard place for this user; set EPOC_WIZARD_HOME to keep it elsewhere"
     return Finding("ok", f"State folder: {directory} ({how}).")
-
-
-def _q_windows(path: Path) -> str:
-    return f'"{path}"'
-
-
-def _open_fix(path: Path) -> str:
-    """What to do about a state file this user cannot open, in this system's terms."""
-    if on_windows():
-        return (
-            "Close other programs that may hold it (a sync or backup tool), and check "
-            "that it is not read-only: right-click it, Properties, untick Read-only "
-            f"(or run: attrib -R {_q_windows(path)})"
-        )
-    return f"Make sure it belongs to you and run: chmod 600 {_q(path)}"
-
-
-def _under(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _windows_access(directory: Path) -> list[Finding]:
-    """Windows has no POSIX owner or modes (it reports 666/777): check instead that the
-    folder is the person's own and the files can be read and written."""
-    out: list[Finding] = []
-    profile = Path.home()
-    if not os.environ.get("EPOC_WIZARD_HOME") and not _under(directory, profile):
-        out.append(
-            Finding(
-                "problem",
-                f"The state folder {directory} is not in your user profile ({profile}), "
-                "so other people who use this computer may be able to open it.",
-                "Keep it in your profile: set EPOC_WIZARD_HOME to a folder there, for "
-                "example %LOCALAPPDATA%\\epoc-wizard (Settings, System, About, Advanced "
-                "system settings, Environment Variables).",
-            )
-        )
-    if not os.access(directory, os.W_OK):
-        out.append(
-            Finding(
-                "problem",
-                f"The state folder {directory} is read-only, so progress cannot be saved.",
-                "Right-click the folder, Properties, untick Read-only; or set "
-                "EPOC_WIZARD_HOME to a folder in your user profile.",
-            )
-        )
-    for name in (STATE_FILE, BACKUP_FILE, LOCK_FILE):
-        path = directory / name
-        if not path.is_file():
-            continue
-        try:
-            os.close(os.open(path, os.O_RDWR | O_BINARY))  # opened, nothing written
-        except OSError as exc:
-            out.append(
-                Finding(
-                    "problem",
-                    f"{path} cannot be opened for reading and writing ({exc.strerror or exc}).",
-                    _open_fix(path) + ".",
-                )
-            )
-    if not out:
-        out.append(
-            Finding(
-                "ok",
-                "Access: the state folder is yours and its files can be read and written "
-                "(Windows has no owner and mode checks).",
-            )
-        )
-    return out
-
-
-def _permissions(directory: Path) -> list[Finding]:
-    if on_windows():
-        return _windows_access(directory)
-    out: list[Finding] = []
-    me = os.getuid()
-    st = directory.stat()
-    if st.st_uid != me:
-        out.append(
-            Finding(
-                "problem",
-                f"The state folder {directory} belongs to another user "
-                f"(uid {st.st_uid}), so your progress may not be yours "
-                "alone.",
-                f"Use your own folder (set EPOC_WIZARD_HOME), or ask whoever "
-                f"manages this computer to run: chown -R {me} {_q(directory)}",
-            )
-        )
-    mode = stat.S_IMODE(st.st_mode)
-    if mode & 0o077:
-        out.append(
-            Finding(
-                "problem",
-                f"The state folder {directory} can be opened by other "
-                f"users (mode {mode:o}); it should be 700.",
-                f"Run: chmod 700 {_q(directory)}  (or '{REPAIR}')",
-            )
-        )
-    names = [
-        STATE_FILE,
-        BACKUP_FILE,
-        LOCK_FILE,
-        *sorted(p.name for p in directory.glob(DAMAGED_GLOB)),
-    ]
-    loose = []
-    for name in names:
-        path = directory / name
-        try:
-            fst = path.lstat()
-        except OSError:
-            continue
-        if stat.S_ISREG(fst.st_mode) and stat.S_IMODE(fst.st_mode) & 0o077:
-            loose.append((path, stat.S_IMODE(fst.st_mode)))
-    for path, fmode in loose:
-        out.append(
-            Finding(
-                "problem",
-                f"{path} can be read by other users (mode {fmode:o}); it should be 600.",
-                f"Run: chmod 600 {_q(path)}  (or '{REPAIR}')",
-            )
-        )
-    if not out:
-        out.append(
-            Finding(
-                "ok", "Permissions: only you can open the state folder (700) and its files (600)."
-            )
-        )
-    return out
 
 
 def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
@@ -315,7 +166,7 @@ def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
             Finding(
                 "problem",
                 f"The state file {reading.why}.",
-                _open_fix(path),
+                open_fix(path),
             )
         ]
     if reading.kind in ("damaged", "folder"):
@@ -364,7 +215,7 @@ def _lock(directory: Path, patience: float = 0.5) -> Finding:
             "problem",
             f"The lock file {path} cannot be opened "
             f"({exc.strerror or exc}), so no session can save.",
-            _open_fix(path),
+            open_fix(path),
         )
     try:
         if flock_within(fd, patience):
@@ -459,7 +310,7 @@ def diagnose(
         return findings + flows(Reading("missing"))
     reading = read_state(directory / STATE_FILE)
     backup = read_state(directory / BACKUP_FILE)
-    findings += _permissions(directory)
+    findings += permissions(directory)
     findings += _state(directory, reading, backup)
     findings.append(_lock(directory))
     findings += flows(reading)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from epoc_wizard.errors import StateError
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows, state_dir
-from epoc_wizard.state.health import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Reading, name_list, read_state
+from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, TEMP_GLOB
+from epoc_wizard.state.health import Reading, name_list, read_state
 from epoc_wizard.state.store import Store
 from epoc_wizard.words import plural
 
