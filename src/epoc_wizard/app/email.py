@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from epoc_wizard.app.context import Context
-from epoc_wizard.errors import UsageError
+from epoc_wizard.errors import StateError, UsageError
 
 
 def email(ctx: Context, journey_id: str | None, facility: str | None, open_id: str | None) -> str:
@@ -22,8 +22,16 @@ def email(ctx: Context, journey_id: str | None, facility: str | None, open_id: s
         )
     lines = [f"E-mails for {journey.id}:"]
     now = ctx.now()
+    folder = drafts.drafts_dir(store.directory, journey)
     for d in found:
-        path = drafts.save(d, drafts.drafts_dir(store.directory, journey), now)
+        try:  # a refused link or odd file is a StateError with its sentence already
+            path = drafts.save(d, folder, now)
+        except OSError as exc:
+            raise StateError(
+                f"Could not save the e-mail draft '{d.id}' in {folder}: {exc.strerror or exc}.",
+                "Any draft saved there before is unchanged; fix this and run the same "
+                "command again.",
+            ) from None
         lines += [
             "",
             f"[{d.id}] {d.step_title}",

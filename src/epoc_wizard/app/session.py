@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from epoc_wizard.core import engine
 from epoc_wizard.core.answers import validator
 from epoc_wizard.core.journey import Journey
-from epoc_wizard.errors import Interrupted, JourneyChanged
+from epoc_wizard.errors import Interrupted, JourneyChanged, StateError
 from epoc_wizard.flowspec.model import Flow, Step
 from epoc_wizard.state.store import Store
 from epoc_wizard.ui import Asker
@@ -159,13 +159,18 @@ class Session:
         draft = drafts.draft_for(self.flow, journey, step)
         if draft is None:
             return None, None
+        refused = None
         try:
             saved: Path | None = drafts.save(
                 draft, drafts.drafts_dir(self.store.directory, journey), self.clock()
             )
+        except StateError as exc:  # a link or odd file where the draft goes: say so
+            saved, refused = None, exc.message
         except OSError:
             saved = None
         self.view.draft(draft, saved)
+        if refused:
+            self.view.info(refused)
         return draft, saved
 
     def _say_how_to_change(self, journey: Journey, step: Step) -> None:

@@ -213,8 +213,17 @@ def export(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", help="Write to this file.", dir_okay=False)
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Write to this file instead, as a new file readable only by you (mode "
+            "0600). An existing file is replaced only with --force; a symbolic link, or a "
+            "file in the wizard's state folder, never.",
+        ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it already exists.")
+    ] = False,
     blank: Annotated[
         str | None,
         typer.Option(
@@ -228,7 +237,8 @@ def export(
     from epoc_wizard.app.export import export as make
     from epoc_wizard.app.journeys import normalize_facility
 
-    print(make(build(), journey, normalize_facility(facility), fmt, output, blank))
+    record = make(build(), journey, normalize_facility(facility), fmt, output, blank, force=force)
+    print(record)
 
 
 @app.command()

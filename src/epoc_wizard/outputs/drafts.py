@@ -13,12 +13,24 @@ is what every mail program reads, on every system: built with the standard libra
 with anything beyond ASCII, a facility name like "Đông", are encoded words of RFC 2047,
 and such a body is quoted-printable UTF-8); and a ``Date`` header from the command's
 clock (``Context.now``), never the wall clock, so a fixed clock gives the same file.
+
+Writing one never harms what is there (issue 12): the bytes are built first, then written
+to a new temporary file beside the draft and renamed over it; no link is followed (a
+linked ``drafts/``, journey folder or ``.eml`` is refused with a sentence); and the
+folder's name is ``safe_name`` of the journey id, never the raw id, so no id edited into
+the state file can put a draft outside the state folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import hashlib
 import os
+import re
+import secrets
+import stat
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -28,6 +40,7 @@ from urllib.parse import quote
 
 from epoc_wizard.core.engine import visible_steps
 from epoc_wizard.core.journey import Journey
+from epoc_wizard.errors import StateError
 from epoc_wizard.flowspec.conditions import PLACEHOLDER, fill_in
 from epoc_wizard.flowspec.model import Flow, Step
 
@@ -108,17 +121,183 @@ def drafts_for(flow: Flow, journey: Journey) -> list[Draft]:
     return out
 
 
+#: The longest folder or file name made from a journey or e-mail id (before the hash).
+MAX_NAME = 64
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+#: How ``safe_name`` marks a name it changed: a dash, ``h`` and 12 hex digits at the end.
+_MARKED = re.compile(r"-h[0-9a-f]{12}\Z")
+#: Names Windows keeps for devices, whatever the case or extension.
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(10)]
+)
+
+
+def safe_name(raw: str) -> str:
+    """A file or folder name for ``raw`` (a journey id, an e-mail id) that cannot leave
+    its folder on any system: only ``A-Z a-z 0-9 _ -``, no leading dash, at most
+    ``MAX_NAME`` characters before the mark, never a device name of Windows.
+
+    A safe id is its own name, so ``legacy-epoc-551501`` stays ``legacy-epoc-551501``.
+    Anything else (``../evil``, ``a/b``, NUL or control characters, leading dots, an
+    over-long id) has its other characters replaced by ``_``, is cut to ``MAX_NAME`` and
+    gets ``-h`` and 12 hex digits of the id's SHA-256, so two ids that differ only in
+    unsafe characters get two names. An unchanged name never ends like a mark (an id
+    that does is marked too), so a changed id cannot take an unchanged one's name.
+    """
+    cleaned = _UNSAFE.sub("_", raw)
+    if (
+        cleaned == raw
+        and 0 < len(raw) <= MAX_NAME
+        and not raw.startswith("-")
+        and not _MARKED.search(raw)
+        and raw.lower() not in _RESERVED
+    ):
+        return raw
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{cleaned.lstrip('-')[:MAX_NAME] or 'x'}-h{digest}"
+
+
+#: The folder, inside the state folder, that holds one folder of drafts per journey.
+DRAFTS = "drafts"
+
+
 def drafts_dir(state: Path, journey: Journey) -> Path:
-    return state / "drafts" / journey.id
+    """``<state>/drafts/<safe form of the journey id>``; the name never comes from the
+    raw id, and the path is checked to be inside the state folder."""
+    path = state / DRAFTS / safe_name(journey.id)
+    base = os.path.normpath(os.path.abspath(state))
+    if os.path.dirname(os.path.dirname(os.path.normpath(os.path.abspath(path)))) != base:
+        raise StateError(  # safe_name makes this impossible; kept as the last guard
+            f"Did not save the e-mail drafts: the journey id '{journey.id}' would put them "
+            f"outside {state}."
+        )
+    return path
+
+
+#: Whether folders can be walked through open descriptors (``mkdirat``, ``openat``,
+#: ``renameat``: POSIX), so that no link can be swapped in between a check and a write.
+#: Where they cannot (Windows), every name is checked with ``lstat`` just before use.
+_AT: bool = {os.open, os.mkdir, os.stat, os.unlink} <= os.supports_dir_fd
+_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY: int = getattr(os, "O_DIRECTORY", 0)
+_BINARY: int = getattr(os, "O_BINARY", 0)
+_REPARSE_POINT: int = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
+
+
+def _refused(path: Path, what: str) -> StateError:
+    return StateError(
+        f"Did not save the e-mail draft: {path} is {what}, so it was left as it is and "
+        "nothing was written through it.",
+        "Move it away (the wizard makes it again as it should be) and run the same "
+        "command again; the e-mail is also shown as text and as a mail link.",
+    )
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A folder being written in: its path, and an open descriptor where ``_AT``."""
+
+    path: Path
+    fd: int | None
+
+    def at(self, name: str) -> str:
+        """What to give ``os`` functions (with ``dir_fd=self.fd``) for ``name`` here."""
+        return name if self.fd is not None else str(self.path / name)
+
+    def lstat(self, name: str) -> os.stat_result | None:
+        try:
+            return os.stat(self.at(name), dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+
+
+def _is_link(st: os.stat_result) -> bool:
+    """A symlink, or (on Windows) any reparse point: a junction is followed like one."""
+    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
+
+
+def _enter(parent: _Folder, name: str) -> _Folder:
+    """The folder ``name`` in ``parent``, made (0700) when missing; refused when it is a
+    link or not a folder."""
+    path = parent.path / name
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(parent.at(name), 0o700, dir_fd=parent.fd)
+    st = parent.lstat(name)
+    if st is not None and _is_link(st):
+        raise _refused(path, "a link (drafts are never written through a link)")
+    if st is None or not stat.S_ISDIR(st.st_mode):
+        raise _refused(path, "not a folder")
+    if parent.fd is None:
+        return _Folder(path, None)
+    try:  # O_NOFOLLOW: a link swapped in since the check is refused, not followed
+        fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent.fd)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            raise _refused(path, "a link or not a folder") from None
+        raise
+    return _Folder(path, fd)
+
+
+def _write_new(folder: _Folder, name: str, payload: bytes) -> None:
+    """Write ``payload`` to a new file ``name`` (0600): never an existing file, never
+    through a link; fsynced and closed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    fd = os.open(folder.at(name), flags, 0o600, dir_fd=folder.fd)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
-    """Write the draft as ``<id>.eml`` (mode 0600), dated ``date`` (the command's clock),
-    and return its path."""
-    for folder in (directory.parent, directory):  # drafts name facilities: keep them private
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = directory / f"{draft.id}.eml"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(draft.eml(date))
-    return path
+    """Write the draft as ``<id>.eml`` (mode 0600) in ``directory`` (``drafts_dir``),
+    dated ``date`` (the command's clock), and return its path.
+
+    The file is built first, then written to a new temporary file in the same folder
+    (``O_CREAT | O_EXCL | O_NOFOLLOW``), fsynced, closed and renamed over the old draft:
+    a failure at any moment leaves the previous draft as it was. ``drafts/``, the
+    journey's folder and the ``.eml`` itself are never followed when they are links, and
+    are refused (``StateError``) when they are links or not the kind expected. Folders
+    are made 0700: drafts name facilities.
+    """
+    payload = draft.eml(date)
+    name = f"{safe_name(draft.id)}.eml"
+    root = directory.parent.parent
+    opened: list[int] = []
+    try:
+        folder = _Folder(root, None)
+        if _AT:  # the state folder itself is the person's choice: it may be a link
+            fd = os.open(root, os.O_RDONLY | _DIRECTORY)
+            opened.append(fd)
+            folder = _Folder(root, fd)
+        for part in (directory.parent.name, directory.name):
+            folder = _enter(folder, part)
+            if folder.fd is not None:
+                opened.append(folder.fd)
+        path = folder.path / name
+        st = folder.lstat(name)
+        if st is not None and _is_link(st):
+            raise _refused(path, "a link (drafts are never written through a link)")
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            raise _refused(path, "not a file")
+        tmp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        _write_new(folder, tmp, payload)
+        try:
+            if folder.fd is not None:
+                os.replace(tmp, name, src_dir_fd=folder.fd, dst_dir_fd=folder.fd)
+            else:
+                os.replace(folder.at(tmp), folder.at(name))
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(folder.at(tmp), dir_fd=folder.fd)
+            raise
+        if folder.fd is not None:
+            with contextlib.suppress(OSError):
+                os.fsync(folder.fd)
+        return path
+    finally:
+        for fd in opened:
+            os.close(fd)
