@@ -30,6 +30,19 @@ import pytest
 
 BIN = Path(sys.executable).parent
 FIXED_NOW = "2026-11-23T09:00:00-05:00"  # a Monday, so business days are easy to read
+#: A California hospice on the legacy ePOC flow: its CDPH steps have e-mails to send.
+CA_HOSPICE = {
+    "provider_type": "hospice",
+    "facility_name": "Sunrise Hospice",
+    "facility_id": "030000123",
+    "state": "CA",
+    "ccn": "551501",
+    "access_scope": "individual",
+    "has_cmsnet_id": True,
+    "provider_number_type": "ccn",
+    "registration_email": "admin@sunrise.example",
+    "cmsnet_user_id": "SUNR01",
+}
 NOW = dt.datetime.fromisoformat(FIXED_NOW)
 DATA = Path(__file__).parent / "data"
 

@@ -33,23 +33,10 @@ from epoc_wizard.errors import StateError
 from epoc_wizard.outputs import drafts
 from epoc_wizard.outputs.drafts import MAX_NAME, safe_name
 
-from conftest import Person, Ran, Wizard, shown
+from conftest import CA_HOSPICE, Person, Ran, Wizard, shown
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
 
-#: A California hospice on the legacy ePOC flow: its CDPH steps have e-mails to send.
-CA_HOSPICE = {
-    "provider_type": "hospice",
-    "facility_name": "Sunrise Hospice",
-    "facility_id": "030000123",
-    "state": "CA",
-    "ccn": "551501",
-    "access_scope": "individual",
-    "has_cmsnet_id": True,
-    "provider_number_type": "ccn",
-    "registration_email": "admin@sunrise.example",
-    "cmsnet_user_id": "SUNR01",
-}
 JOURNEY = "legacy-epoc-551501"
 EML = "cdph_training_request.eml"  # the one the session saves first
 REFUSED = "nothing was written through it"

@@ -24,22 +24,8 @@ from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
 from epoc_wizard.flowspec.conditions import holds
 from epoc_wizard.ui.plain import PlainPrompter
 
-from conftest import DATA, STOP, Person, Wizard, shown
+from conftest import CA_HOSPICE, DATA, STOP, Person, Wizard, shown
 from terminal import flat
-
-CA_HOSPICE = {
-    "provider_type": "hospice",
-    "facility_name": "Sunrise Hospice",
-    "facility_id": "030000123",
-    "state": "CA",
-    "ccn": "551501",
-    "access_scope": "individual",
-    "has_cmsnet_id": True,
-    "provider_number_type": "ccn",
-    "registration_email": "admin@sunrise.example",
-    "cmsnet_user_id": "SUNR01",
-}
-
 
 TRIAGE = load_catalog([bundled_dir()]).triage
 assert TRIAGE is not None

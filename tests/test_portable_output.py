@@ -32,6 +32,7 @@ from epoc_wizard.cli import entry
 from epoc_wizard.dates import USEastern, cms_timezone, due_after
 from epoc_wizard.outputs.drafts import Draft
 
+from conftest import CA_HOSPICE as SHARED_CA_HOSPICE
 from conftest import NOW, wizard_env, wizard_path
 
 NAME = "Đông Hospice"  # "Đ" is not in cp1252; "ô" is
@@ -290,18 +291,7 @@ def test_status_and_waits_without_a_database(home: Path, tmp_path: Path) -> None
 
 # --------------------------------------------------------------------------- .eml drafts
 
-CA_HOSPICE = {
-    "provider_type": "hospice",
-    "facility_name": NAME,
-    "facility_id": "030000123",
-    "state": "CA",
-    "ccn": "551501",
-    "access_scope": "individual",
-    "has_cmsnet_id": True,
-    "provider_number_type": "ccn",
-    "registration_email": "admin@sunrise.example",
-    "cmsnet_user_id": "SUNR01",
-}
+CA_HOSPICE = {**SHARED_CA_HOSPICE, "facility_name": NAME}
 
 
 def check_eml(raw: bytes) -> Any:

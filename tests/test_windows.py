@@ -32,24 +32,11 @@ from epoc_wizard.state import health, permissions, repair
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows
 from epoc_wizard.state.store import Store
 
-from conftest import Ran, Wizard
+from conftest import CA_HOSPICE, Ran, Wizard
 
 DATA = Path(__file__).parent / "data"
 ANSWERS = str(DATA / "cmsnet-hospice.yaml")
 JOURNEY = "cmsnet-056304"
-#: A California hospice on the legacy ePOC flow: its CDPH steps have e-mails to send.
-CA_HOSPICE = {
-    "provider_type": "hospice",
-    "facility_name": "Sunrise Hospice",
-    "facility_id": "030000123",
-    "state": "CA",
-    "ccn": "551501",
-    "access_scope": "individual",
-    "has_cmsnet_id": True,
-    "provider_number_type": "ccn",
-    "registration_email": "admin@sunrise.example",
-    "cmsnet_user_id": "SUNR01",
-}
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/fd").is_dir(), reason="finds open files through /proc/self/fd"

@@ -17,17 +17,11 @@ from pathlib import Path
 
 from epoc_wizard.app.context import Context
 from epoc_wizard.errors import UsageError
+from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, fsync_dir, write_and_close
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE
 
 #: Flags for the temporary file: created here and now, never through a link.
-_CREATE = (
-    os.O_WRONLY
-    | os.O_CREAT
-    | os.O_EXCL
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_BINARY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY | getattr(os, "O_CLOEXEC", 0)
 #: The state folder's own files start with one of these (state.json, state.json.bak,
 #: state.lock, state.damaged-*.json, and the temporary files of a save in progress).
 _OWN_PREFIXES = ("state.", ".state.")
@@ -162,21 +156,19 @@ def _write_new(target: Path, output: Path, payload: bytes, force: bool) -> None:
     tmp = None
     try:
         tmp, fd = _create_temporary(target.parent)
-        try:
-            if hasattr(os, "fchmod"):
+        if hasattr(os, "fchmod"):
+            try:
                 os.fchmod(fd, 0o600)  # whatever the umask left
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            except OSError:
+                os.close(fd)
+                raise
+        write_and_close(fd, payload)
         if force:
             os.replace(tmp, target)
         else:
             _place_new(tmp, target, output)
         tmp = None
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except OSError as exc:
         raise UsageError(
             f"Cannot write {output} ({exc.strerror or exc}).", "Choose another --output path."
@@ -217,12 +209,3 @@ def _appeared(output: Path) -> UsageError:
         f"--output {output} was created by another program meanwhile and was left as it is.",
         "Add --force to replace it, or choose another --output path.",
     )
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)  # not possible on Windows: nothing to do
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -41,6 +41,7 @@ from urllib.parse import quote
 from epoc_wizard.core.engine import visible_steps
 from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import StateError
+from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, write_and_close
 from epoc_wizard.flowspec.conditions import PLACEHOLDER, fill_in
 from epoc_wizard.flowspec.model import Flow, Step
 
@@ -178,9 +179,7 @@ def drafts_dir(state: Path, journey: Journey) -> Path:
 #: ``renameat``: POSIX), so that no link can be swapped in between a check and a write.
 #: Where they cannot (Windows), every name is checked with ``lstat`` just before use.
 _AT: bool = {os.open, os.mkdir, os.stat, os.unlink} <= os.supports_dir_fd
-_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY: int = getattr(os, "O_DIRECTORY", 0)
-_BINARY: int = getattr(os, "O_BINARY", 0)
 _REPARSE_POINT: int = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
 
 
@@ -229,8 +228,8 @@ def _enter(parent: _Folder, name: str) -> _Folder:
         raise _refused(path, "not a folder")
     if parent.fd is None:
         return _Folder(path, None)
-    try:  # O_NOFOLLOW: a link swapped in since the check is refused, not followed
-        fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent.fd)
+    try:  # OO_NOFOLLOW: a link swapped in since the check is refused, not followed
+        fd = os.open(name, os.O_RDONLY | _DIRECTORY | O_NOFOLLOW, dir_fd=parent.fd)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
             raise _refused(path, "a link or not a folder") from None
@@ -241,15 +240,8 @@ def _enter(parent: _Folder, name: str) -> _Folder:
 def _write_new(folder: _Folder, name: str, payload: bytes) -> None:
     """Write ``payload`` to a new file ``name`` (0600): never an existing file, never
     through a link; fsynced and closed."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
-    fd = os.open(folder.at(name), flags, 0o600, dir_fd=folder.fd)
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY
+    write_and_close(os.open(folder.at(name), flags, 0o600, dir_fd=folder.fd), payload)
 
 
 def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
@@ -257,7 +249,7 @@ def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
     dated ``date`` (the command's clock), and return its path.
 
     The file is built first, then written to a new temporary file in the same folder
-    (``O_CREAT | O_EXCL | O_NOFOLLOW``), fsynced, closed and renamed over the old draft:
+    (``O_CREAT | O_EXCL | OO_NOFOLLOW``), fsynced, closed and renamed over the old draft:
     a failure at any moment leaves the previous draft as it was. ``drafts/``, the
     journey's folder and the ``.eml`` itself are never followed when they are links, and
     are refused (``StateError``) when they are links or not the kind expected. Folders

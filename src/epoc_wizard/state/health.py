@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from epoc_wizard.errors import StateError
+from epoc_wizard.fileio import O_BINARY
 from epoc_wizard.state.document import (
     BACKUP_FILE,
     LOCK_FILE,
@@ -48,7 +49,6 @@ from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Finding
 from epoc_wizard.state.finding import quoted as _q
 from epoc_wizard.state.lock import flock_within, unlock
 from epoc_wizard.state.permissions import open_fix, permissions
-from epoc_wizard.state.store import O_BINARY
 from epoc_wizard.words import plural
 
 

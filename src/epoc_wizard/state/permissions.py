@@ -9,10 +9,10 @@ import os
 import stat
 from pathlib import Path
 
+from epoc_wizard.fileio import O_BINARY
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows
 from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, Finding
 from epoc_wizard.state.finding import quoted as _q
-from epoc_wizard.state.store import O_BINARY
 
 
 def _q_windows(path: Path) -> str:

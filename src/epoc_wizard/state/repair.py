@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from epoc_wizard.errors import StateError
+from epoc_wizard.fileio import O_NOFOLLOW
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows, state_dir
 from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, TEMP_GLOB
 from epoc_wizard.state.health import Reading, name_list, read_state
@@ -43,10 +44,10 @@ def _chmod_own(path: Path, want: int, me: int) -> int | None:
     The file is opened without following links (``O_NOFOLLOW``) and changed through that
     descriptor, so a link put in place after the check cannot redirect the change."""
     directory = want == 0o700
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
     if directory:
         flags |= getattr(os, "O_DIRECTORY", 0)
-    if not getattr(os, "O_NOFOLLOW", 0) or not hasattr(os, "fchmod"):
+    if not O_NOFOLLOW or not hasattr(os, "fchmod"):
         return None  # no way to be sure a link is not followed here: leave it
     try:
         fd = os.open(path, flags)

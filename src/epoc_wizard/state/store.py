@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.errors import JourneyChanged, StateError
+from epoc_wizard.fileio import O_BINARY, fsync_dir, write_and_close
 from epoc_wizard.state.document import (
     BACKUP_FILE,
     LOCK_FILE,
@@ -45,8 +46,6 @@ from epoc_wizard.state.lock import flock_within, lock_timeout, unlock
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
 
-#: ``os.O_BINARY`` on Windows (no newline translation), nothing elsewhere.
-O_BINARY: int = getattr(os, "O_BINARY", 0)
 #: How long a rename that Windows refuses (a file held open by another program) is retried.
 REPLACE_PATIENCE = 0.5
 
@@ -260,7 +259,7 @@ class Store:
                 _replace(tmp, self.path)
             except PermissionError as exc:
                 raise _Refused(exc.errno, exc.strerror, exc.filename) from None
-            _fsync_dir(self.directory)
+            fsync_dir(self.directory)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -338,24 +337,8 @@ class Store:
 
 def _write_file(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a new file (0600 on POSIX), fsync it and close it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_BINARY, 0o600)
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_and_close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_BINARY, 0o600), payload)
 
 
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)  # not possible on Windows: nothing to do
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
