@@ -18,21 +18,12 @@ from epoc_wizard.app.context import Context
 from epoc_wizard.app.triage import run_triage
 from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.flowspec.model import Flow
-from epoc_wizard.flowspec.outline import whom
+from epoc_wizard.flowspec.outline import one, whom
 from epoc_wizard.words import long_date
 
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
     from epoc_wizard.state.store import Store
-
-PROVIDER_LABELS = {
-    "nursing_home": "a nursing home (skilled nursing or long-term care)",
-    "hospice": "a hospice",
-    "home_health": "a home health agency",
-    "state_agency": "a state survey agency",
-    "assister": "an assister",
-    "irf_ltch_swing": "an inpatient rehabilitation facility, long-term care hospital or swing bed",
-}
 
 
 def run_journey_command(ctx: Context, name: str, target: str | None, facility: str | None) -> None:
@@ -95,7 +86,7 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
         if moved is None:
             return flow
         replacement = ctx.catalog.get(moved.replacement)
-        whose = PROVIDER_LABELS.get(str(provider), str(provider))
+        whose = one(str(provider))
         if ctx.answers is not None:  # the file names this flow: it is followed, with a word
             ctx.view.info(
                 f"For {whose} the current path is '{replacement.title}' (epoc-wizard start "
@@ -112,7 +103,7 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
         )
         return flow if pick == flow.id else replacement
     providers = list(dict.fromkeys(p for r in flow.retired for p in r.for_))
-    asked = " or ".join(PROVIDER_LABELS.get(p, p.replace("_", " ")) for p in providers)
+    asked = " or ".join(one(p) for p in providers)
     if not ctx.ask().confirm(f"Is this for {asked}?", default=True):
         return flow
     targets = list(dict.fromkeys(r.replacement for r in flow.retired))

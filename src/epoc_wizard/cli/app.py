@@ -167,7 +167,7 @@ def contacts(
         chosen = sorted(catalog.contacts.values(), key=lambda c: c.name)
     for c in chosen:
         print("\n".join(contact_lines(c)))
-        print(f"  (Source: {'; also '.join(catalog.cite(s) for s in [c.source, *c.also])})\n")
+        print(f"  (Source: {catalog.cite(c.source, *c.also)})\n")
 
 
 @app.command()

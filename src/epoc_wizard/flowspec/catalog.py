@@ -93,8 +93,8 @@ class Catalog:
         dates += [self.sources_checked] if self.sources_checked else []
         return min(dates) if dates else None
 
-    def cite(self, source: Source) -> str:
-        return cite(self.sources, source)
+    def cite(self, *sources: Source) -> str:
+        return cite(self.sources, *sources)
 
     def cited_by(self, doc_id: str) -> list[str]:
         """The flows (and "triage") that cite a document."""

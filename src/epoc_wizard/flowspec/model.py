@@ -103,11 +103,16 @@ class Document(_Strict):
         return f"{self.publisher}, “{self.title}” ({self.when})"
 
 
-def cite(library: dict[str, Document], source: Source) -> str:
-    """A source as people read it: publisher, title, date, and where in it. (An id not
-    in the registry is a load-time error, so the fallback is only for hand-built flows.)"""
-    doc = library.get(source.doc)
-    return f"{doc.label if doc else source.doc}: {source.where}"
+def cite(library: dict[str, Document], *sources: Source) -> str:
+    """Sources as people read them: publisher, title, date, and where in each, the
+    further ones after "also". (An id not in the registry is a load-time error, so the
+    fallback is only for hand-built flows.)"""
+
+    def one(source: Source) -> str:
+        doc = library.get(source.doc)
+        return f"{doc.label if doc else source.doc}: {source.where}"
+
+    return "; also ".join(one(s) for s in sources)
 
 
 class SourcesFile(_Strict):
@@ -389,13 +394,13 @@ class Flow(BaseModel):
         out |= {r.source.doc for r in self.retired}
         return out
 
-    def cite(self, source: Source) -> str:
-        """A source as people read it: publisher, title, date, and where in it."""
-        return cite(self.library, source)
+    def cite(self, *sources: Source) -> str:
+        """Sources as people read them (see ``cite``)."""
+        return cite(self.library, *sources)
 
     def cite_step(self, step: Step) -> str:
         """A step's source and any further ones, as people read them."""
-        return "; also ".join(cite(self.library, s) for s in [step.source, *step.also])
+        return self.cite(step.source, *step.also)
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:

@@ -5,17 +5,23 @@ from __future__ import annotations
 from epoc_wizard.flowspec.model import Condition, Contact, Flow
 from epoc_wizard.words import long_date
 
-#: Provider type ids as people say them, in the plural.
-PROVIDER_NAMES = {
-    "nursing_home": "nursing homes",
-    "hospice": "hospices",
-    "home_health": "home health agencies",
+#: Provider type ids as people say them: one of them, and several.
+PROVIDERS = {
+    "nursing_home": ("a nursing home (skilled nursing or long-term care)", "nursing homes"),
+    "hospice": ("a hospice", "hospices"),
+    "home_health": ("a home health agency", "home health agencies"),
     "irf_ltch_swing": (
-        "inpatient rehabilitation facilities, long-term care hospitals and swing beds"
+        "an inpatient rehabilitation facility, long-term care hospital or swing bed",
+        "inpatient rehabilitation facilities, long-term care hospitals and swing beds",
     ),
-    "assister": "assisters",
-    "state_agency": "state survey agencies",
+    "assister": ("an assister", "assisters"),
+    "state_agency": ("a state survey agency", "state survey agencies"),
 }
+
+
+def one(provider: str) -> str:
+    """One provider of this type, as people say it: "a hospice"."""
+    return PROVIDERS[provider][0] if provider in PROVIDERS else provider.replace("_", " ")
 
 
 def contact_lines(contact: Contact) -> list[str]:
@@ -37,7 +43,7 @@ def contact_lines(contact: Contact) -> list[str]:
 
 def whom(providers: list[str]) -> str:
     """Provider type ids as a plural phrase: "nursing homes and hospices"."""
-    names = [PROVIDER_NAMES.get(p, p.replace("_", " ") + "s") for p in providers]
+    names = [PROVIDERS[p][1] if p in PROVIDERS else p.replace("_", " ") + "s" for p in providers]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
