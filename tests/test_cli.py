@@ -103,13 +103,12 @@ def test_numbers_in_answers_files_keep_their_leading_zeros(wizard: Wizard, tmp_p
 def test_yes_and_no_in_answers_files_are_the_option_words(written: str, saved: str) -> None:
     # YAML reads an unquoted yes/no as true/false; a select whose options are the words
     # yes and no must still take them.
-    import yaml
-
     from epoc_wizard.core.answers import check_answer
+    from epoc_wizard.flowspec import guarded
     from epoc_wizard.flowspec.catalog import load_catalog
-    from epoc_wizard.ui.scripted import _text_loader
 
-    raw = yaml.load(f"has_pso: {written}\nexisting_ids: 0\n", Loader=_text_loader())
+    text = f"has_pso: {written}\nexisting_ids: 0\n"
+    raw, _ = guarded.parse_yaml(text, "answers.yaml", guarded.ANSWERS)
     flow = load_catalog().get("iqies")
     question = flow.question("has_pso")
     assert question is not None

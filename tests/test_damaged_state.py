@@ -336,6 +336,7 @@ def test_permission_denied_in_process(
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", denied)
+    deny_reading(monkeypatch, errno.EACCES)  # the state file is read through os.open
     for args in (["status"], ["resume", "--answers", ANSWERS], ["export"]):
         code, out, err = cli(monkeypatch, capsys, *args)
         is_a_sentence(code, out, err)
@@ -384,7 +385,25 @@ elif what == "read":  # a file that is not ours to read
             raise OSError(err, os.strerror(err), str(self))
         return _read(self)
     pathlib.Path.read_bytes = read_bytes
+    _open = os.open
+    def open_(path, flags, mode=0o777, *, dir_fd=None):
+        if str(path).endswith("state.json") and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(err, os.strerror(err), str(path))
+        return _open(path, flags, mode, dir_fd=dir_fd)
+    os.open = open_
 """
+
+
+def deny_reading(monkeypatch: pytest.MonkeyPatch, err: int) -> None:
+    """Opening the state file for reading fails with ``err`` (as ``SITECUSTOMIZE`` does)."""
+    real_open = os.open
+
+    def open_(path: Any, flags: int, mode: int = 0o777, **kw: Any) -> int:
+        if str(path).endswith(STATE_FILE) and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(err, os.strerror(err), str(path))
+        return real_open(path, flags, mode, **kw)
+
+    monkeypatch.setattr(os, "open", open_)
 
 
 def inject(monkeypatch: pytest.MonkeyPatch, fault: str, home: Path) -> None:
@@ -418,6 +437,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, fault: str, home: Path) -> None:
             return real_read(self)
 
         monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        deny_reading(monkeypatch, err)
 
 
 @pytest.mark.parametrize(

@@ -382,6 +382,7 @@ def test_a_refused_role_is_not_called_finished(
             },
             "done": [
                 "about_facility",
+                "survey_deadline",
                 "browser",
                 "pso_check",
                 "eidm_check",

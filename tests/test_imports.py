@@ -34,6 +34,7 @@ HEAVY = (
     "rich",
     "holidays",
     "importlib.metadata",
+    "icalendar",
 )
 
 

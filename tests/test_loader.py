@@ -223,6 +223,11 @@ def test_unknown_source_of_a_contact_names_file_and_line(tmp_path: Path) -> None
         ("- just\n- a list\n", "demo.yaml:1: expected a mapping of keys"),
         ("a: &x [1]\nb: *x\n", "demo.yaml:1: YAML anchors and aliases (& and *) are not allowed"),
         ("!!python/object:os.system {}\n", "demo.yaml:1: this is not valid YAML"),
+        ("id: x\ntitle: !!float abc\n", "demo.yaml:2: this is not valid YAML for a flow file"),
+        ("id: x\nid: y\n", "demo.yaml:2: the key 'id' is given twice in this mapping"),
+        ('id: x\ntitle: "a\\e[2Jb"\n', "demo.yaml:2: this text holds an invisible"),
+        ("id: x\nchecked: 2025-02-30\n", "demo.yaml:2: checked: Input should be a valid date"),
+        ("a:\n" + "".join(f"{' ' * i}- \n" for i in range(1, 60)), "nest more than 40 levels"),
     ],
 )
 def test_unsafe_or_broken_yaml(text: str, expected: str) -> None:

@@ -333,3 +333,43 @@ def test_the_simulation_refuses_what_windows_refuses(windows: Windows, home: Pat
     with pytest.raises(OSError):
         os.link(other, held)
     assert windows.refused
+
+
+# --- the state folder and odd files (issue 12), the Windows way ------------------------------
+
+
+def test_folder_modes_are_left_alone_on_windows(
+    windows: Windows, wizard: Wizard, home: Path
+) -> None:
+    """Windows reports 777 for every folder: nothing to tighten, nothing to refuse or say."""
+    home.mkdir()
+    os.chmod(home, 0o777)
+    started = ok(wizard("start", "--answers", ANSWERS))
+    assert "other users could change" not in started.stderr
+    assert os.stat(home).st_mode & 0o777 == 0o777
+
+
+def test_linked_lock_and_state_files_are_refused_without_nofollow(
+    windows: Windows, wizard: Wizard, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``O_NOFOLLOW`` (Windows), the lock and the state file are looked at first:
+    a link is refused, and nothing is created where it points."""
+    from epoc_wizard import fileio
+    from epoc_wizard.state import store
+
+    monkeypatch.setattr(store, "O_NOFOLLOW", 0)
+    monkeypatch.setattr(fileio, "O_NOFOLLOW", 0)
+    Store(home).save(journey("a"))
+    planted = tmp_path / "planted"
+    (home / LOCK_FILE).unlink()
+    (home / LOCK_FILE).symlink_to(planted)
+    with pytest.raises(StateError, match=r"the lock file .* is a symbolic link"):
+        Store(home).save(journey("b"))
+    assert not planted.exists()
+
+    notes = tmp_path / "notes.json"
+    notes.write_bytes((home / STATE_FILE).read_bytes())
+    (home / STATE_FILE).unlink()
+    (home / STATE_FILE).symlink_to(notes)
+    ran = wizard("status")
+    assert ran.returncode == 1 and "is a symbolic link, not a regular file" in ran.stderr

@@ -1,8 +1,10 @@
-"""Small helpers for the sentences the wizard prints."""
+"""Small helpers for the sentences the wizard prints, and ``printable``, the one
+sanitizer every printed or exported text goes through (issue 12)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 _MONTHS = (
@@ -44,3 +46,47 @@ def late_advice(late: str | None, contact: str | None, phone: str | None) -> str
 def long_date(date: dt.date) -> str:
     """A date as people read it, whatever the locale: ``14 July 2025``."""
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+#: Characters never printed as they are: C0 controls (ESC, BEL, CR, ...) but line feed
+#: and tab, DEL, C1 controls, and every format character of Unicode (bidi marks,
+#: overrides and isolates, zero-width space and joiners, the byte order mark, the soft
+#: hyphen, tag characters, ...), line and paragraph separators, and lone surrogates
+#: (what Python makes of bytes that are not UTF-8 on the command line). Public for outputs
+#: with escapes of their own (``status --json``); everything else calls ``printable``.
+HIDDEN = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    r"\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff"
+    r"\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+)
+#: Line breaks: CR LF, LF, and Unicode's line and paragraph separators.
+_BREAK = re.compile(r"\r\n|[\n\u2028\u2029]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` safe to print to a terminal or put in an output (issue 12).
+
+    Nothing in it can move the cursor, clear the screen, ring the bell, write the
+    clipboard, make a link, reorder or hide text, or fail to encode: each such character
+    is shown as its escape (ESC as ``\\x1b``, a right-to-left override as ``\\u202e``, a
+    stray byte ``0xe9`` from the command line as ``\\udce9``), so what was hidden in a
+    value is seen, not obeyed. With ``lines``, line breaks (CR LF too) become ``\\n``
+    and tabs stay; without, each line break or tab becomes a space, for text that must
+    stay on one line (a title, a row, a table cell). A bare CR is always shown as
+    ``\\x0d``. Printable ASCII is returned unchanged, and so is the result:
+    ``printable(printable(t)) == printable(t)``. Standard library only (``status``).
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    text = _BREAK.sub("\n" if lines else " ", text)
+    if not lines:
+        text = text.replace("\t", " ")
+    return HIDDEN.sub(_visible, text)

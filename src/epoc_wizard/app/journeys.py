@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from epoc_wizard.app.context import Context
 from epoc_wizard.app.triage import run_triage
 from epoc_wizard.errors import UsageError, WizardError
-from epoc_wizard.flowspec.model import Flow
+from epoc_wizard.flowspec.model import Flow, Step
 from epoc_wizard.flowspec.outline import one, whom
 from epoc_wizard.words import long_date
 
@@ -26,19 +26,48 @@ if TYPE_CHECKING:
     from epoc_wizard.state.store import Store
 
 
-def run_journey_command(ctx: Context, name: str, target: str | None, facility: str | None) -> None:
+def run_journey_command(
+    ctx: Context,
+    name: str,
+    target: str | None,
+    facility: str | None,
+    dates: dict[str, str | None] | None = None,
+) -> None:
     """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call.
 
-    Mistakes in the command line itself (a bad CCN, an unknown flow) are reported first,
-    before anything about the terminal or the answers file."""
+    Mistakes in the command line itself (a bad CCN, an unknown flow, a date that is not
+    one) are reported first, before anything about the terminal or the answers file.
+    ``dates`` are ``start``'s ``--due`` and ``--received``: the plan of correction's
+    dates, by what they set (``poc_letter_due``, ``poc_received``)."""
     facility = normalize_facility(facility)
+    given = _dates(dates or {})
     if name == "start" and target is not None:
         ctx.catalog.get(target)
     ctx.ask()
     ctx.store.journeys()  # a damaged state file is reported before any question is asked
     if name == "start":
         say_if_stale(ctx)
-    (start if name == "start" else resume)(ctx, target, facility)
+        start(ctx, target, facility, given)
+    else:
+        resume(ctx, target, facility)
+
+
+_DATE_OPTIONS = {"poc_letter_due": "--due", "poc_received": "--received"}
+
+
+def _dates(dates: dict[str, str | None]) -> dict[str, str]:
+    """The dates given on the command line, checked like the date questions."""
+    from epoc_wizard.core.answers import check_date
+
+    out = {}
+    for sets, raw in dates.items():
+        if raw is None:
+            continue
+        result = check_date(raw)
+        if not result.ok:
+            raise UsageError(f"{_DATE_OPTIONS[sets]} {raw!r}: {result.message}")
+        out[sets] = str(result.value)
+    return out
 
 
 def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
@@ -148,7 +177,12 @@ def say_if_stale(ctx: Context) -> None:
     )
 
 
-def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | None:
+def start(
+    ctx: Context,
+    flow_id: str | None,
+    facility: str | None,
+    dates: dict[str, str] | None = None,
+) -> Journey | None:
     if ctx.answers is not None and "facilities" in ctx.answers.data:
         start_batch(ctx, flow_id)
         return None
@@ -194,27 +228,38 @@ def start(ctx: Context, flow_id: str | None, facility: str | None) -> Journey | 
         )
         if pick == "resume":
             return ctx.run(flow, j)
-    from epoc_wizard.core.engine import summarize
+    from epoc_wizard.core.engine import apply_answer, summarize
     from epoc_wizard.core.journey import Journey
 
     now = ctx.now()
     given = {facility_q.id: facility} if facility and facility_q is not None else {}
+    by_date = {q.sets: q.id for q in flow.questions() if q.sets}
+    for sets, value in (dates or {}).items():
+        if sets in by_date:
+            given[by_date[sets]] = value
+        else:
+            ctx.view.info(
+                f"{_DATE_OPTIONS[sets]} is not used: '{flow.title}' has no plan-of-correction "
+                "due date."
+            )
     answers = _preset(flow, {**preset, **given})
-    journey = ctx.store.create(
-        lambda taken: summarize(
-            flow,
-            Journey(
-                id=_new_id(flow.id, facility, taken),
-                flow=flow.id,
-                flow_version=flow.version,
-                facility=facility,
-                created=now,
-                updated=now,
-                answers=answers,
-            ),
-            now,
+
+    def new(taken: set[str]) -> Journey:
+        journey = Journey(
+            id=_new_id(flow.id, facility, taken),
+            flow=flow.id,
+            flow_version=flow.version,
+            facility=facility,
+            created=now,
+            updated=now,
+            answers=answers,
         )
-    )
+        for q in flow.questions():  # preset dates set the due date as typed ones do
+            if q.sets and answers.get(q.id):
+                journey = apply_answer(journey, q, answers[q.id], now)
+        return summarize(flow, journey, now)
+
+    journey = ctx.store.create(new)
     ctx.view.info(
         f"Starting '{flow.title}' as journey {journey.id}. Your answers are saved "
         "as you go; press Ctrl-C at any time to stop."
@@ -318,6 +363,9 @@ def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> 
     flow = ctx.catalog.get(journey.flow)
     journey, _ = reconcile(flow, journey)  # a flow revised since: edit the current steps
     question = flow.question(question_id)
+    estimated = next((s for s in flow.steps if s.id == question_id and s.estimate), None)
+    if question is None and estimated is not None:
+        return _change_estimate(ctx, flow, journey, estimated, value)
     if question is None:
         known = ", ".join(q.id for q in flow.questions() if not q.secret)
         raise UsageError(
@@ -365,3 +413,38 @@ def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> 
     step = engine.current_step(flow, changed)
     parts.append(f"Next step: {step.title}." if step else "Every step is done.")
     return "\n".join(parts)
+
+
+def _change_estimate(
+    ctx: Context, flow: Flow, journey: Journey, step: Step, value: str | None
+) -> str:
+    """``edit JOURNEY STEP --value DAYS``: the person's own estimate for a step the wizard
+    can only guess at (the survey clock uses it instead of the wizard's)."""
+    from epoc_wizard.core import engine
+    from epoc_wizard.core.journey import Deadline
+
+    assert step.estimate is not None
+    text = (value or "").strip()
+    if value is None:
+        raise UsageError(
+            f"Give your estimate for {step.estimate.for_} in business days, for example: "
+            f"epoc-wizard edit {journey.id} {step.id} --value 15"
+        )
+    if not text.isdigit() or not 1 <= int(text) <= 60:
+        raise UsageError(
+            "An estimate is a whole number of business days from 1 to 60, for example 15."
+        )
+    deadline = journey.deadline or Deadline()
+    estimates = {**deadline.estimates, step.id: int(text)}
+    changed = journey.model_copy(
+        update={
+            "deadline": deadline.model_copy(update={"estimates": estimates}),
+            "updated": ctx.now(),
+        }
+    )
+    ctx.store.save(engine.summarize(flow, changed, ctx.now()))
+    return (
+        f"Saved. Your estimate for {step.estimate.for_}: {int(text)} business days "
+        f"(the wizard's guess was {step.estimate.business_days}). 'epoc-wizard status' "
+        "uses it for the plan-of-correction due date."
+    )

@@ -34,6 +34,8 @@ class Session:
         self.asker = asker
         self.view = view
         self.clock = clock
+        #: What to do today about the due date, once said in this session.
+        self._told: set[str] = set()
         #: Secret answers, for this session only. Never saved, never shown.
         self.secrets: dict[str, Any] = {}
 
@@ -89,6 +91,7 @@ class Session:
                 self.view.finished(self.flow, journey)
                 return journey
             now = self.clock()
+            self._survey_clock(journey, now)
             self.view.step(self.flow, journey, step, now)
             draft, saved_as = self._draft(journey, step)
             while questions := engine.open_questions(step, journey, self.secrets):
@@ -148,6 +151,23 @@ class Session:
                         else None
                     ),
                 )
+
+    def _survey_clock(self, journey: Journey, now: dt.datetime) -> None:
+        """Before each step of a journey with a plan-of-correction due date: the days
+        left and whether access will be ready in time; what to do today, once a session."""
+        if journey.deadline is None:
+            return
+        from epoc_wizard.core.deadline import lines, plan
+
+        p = plan(journey.model_dump(mode="json"), now)
+        if p is None:
+            return
+        said = [line for line in lines(p) if line not in self._told]
+        self._told.update(line for line in said if line.startswith("Do today"))
+        if p.fits:
+            self.view.info(" ".join(said))
+        else:
+            self.view.notice("Survey clock", "\n".join(said))
 
     def _draft(self, journey: Journey, step: Step) -> tuple[Draft | None, Path | None]:
         """Show (and save as .eml) the e-mail this step asks the person to send; the

@@ -3,12 +3,18 @@
 People run this many times a day, so it reads the JSON with the standard library
 and prints plain columns: no flow files, YAML, pydantic, rich or Typer (see
 ``entry.py``). Everything it shows was stored by the engine at the last save.
+
+The state file is text anyone could have edited, so every value it shows goes through
+``words.printable`` (issue 12): one line each, with terminal control sequences, bidi
+overrides and zero-width characters shown as escapes. ``--json`` keeps the values as they
+are, but writes those characters as JSON escapes (``\u001b``), never raw.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 from typing import Any
@@ -16,7 +22,7 @@ from typing import Any
 from epoc_wizard.core.access import sentence, standing
 from epoc_wizard.dates import format_local
 from epoc_wizard.state.document import read_document, state_dir
-from epoc_wizard.words import late_advice
+from epoc_wizard.words import HIDDEN, late_advice, printable
 
 JSON_VERSION = 1
 
@@ -108,11 +114,30 @@ def journey_rows(
                 "finished": finished,
                 "waiting": waiting,
                 "access": standing(summary.get("access"), j.get("last_login"), now.date()),
+                "deadline": _deadline(j, now),
                 "updated": j.get("updated"),
             }
         )
-    rows.sort(key=lambda r: (r["facility"] or "~", r["updated"] or ""))
+    # Facilities with the fewest days left to their plan of correction first (overdue
+    # before all), then the others by CCN; within a facility, the oldest journey first.
+    soonest: dict[Any, int] = {}
+    for r in rows:
+        plan: Any = r["deadline"]
+        if plan:
+            left = int(plan["days_left"])
+            soonest[r["facility"]] = min(left, soonest.get(r["facility"], left))
+    never = 1 << 30
+    rows.sort(
+        key=lambda r: (soonest.get(r["facility"], never), r["facility"] or "~", r["updated"] or "")
+    )
     return rows
+
+
+def _deadline(journey: dict[str, Any], now: dt.datetime) -> dict[str, Any] | None:
+    from epoc_wizard.core.deadline import plan
+
+    p = plan(journey, now) if isinstance(journey.get("deadline"), dict) else None
+    return p.as_json() if p else None
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -123,15 +148,31 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
         "waiting": sum(1 for r in rows if r["waiting"]),
         "overdue": sum(1 for r in rows if r["waiting"] and r["waiting"]["overdue"]),
         "login_due": sum(1 for r in rows if r["access"] and r["access"]["state"] != "ok"),
+        "poc_at_risk": sum(
+            1 for r in rows if r["deadline"] and not r["deadline"]["fits"] and not r["finished"]
+        ),
     }
 
 
 def render_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(
+    """The rows as JSON; characters that ``printable`` would not print as they are (and
+    that JSON may hold raw: C1 controls, bidi and zero-width characters, lone
+    surrogates) are written as ``\\uXXXX`` escapes, so the data is the same for a
+    program and harmless on a terminal."""
+    text = json.dumps(
         {"version": JSON_VERSION, "journeys": rows, "totals": totals(rows)},
         indent=2,
         ensure_ascii=False,
     )
+    return HIDDEN.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def render_text(
@@ -142,13 +183,16 @@ def render_text(
 ) -> str:
     """The status lines; ``known``, with a ``facility`` that has none, names the others."""
     if not rows and facility:
-        others = f" Facilities with journeys: {', '.join(known)}." if known else ""
+        others = f" Facilities with journeys: {printable(', '.join(known))}." if known else ""
         return (
             f"No journeys for facility {facility}.{others} Start one with: "
             f"epoc-wizard start --facility {facility}"
         )
     if not rows:
-        return f"No journeys yet. Start one with: epoc-wizard start\n(State folder: {state_dir()})"
+        return (
+            "No journeys yet. Start one with: epoc-wizard start\n"
+            f"(State folder: {printable(str(state_dir()))})"
+        )
     width = shutil.get_terminal_size((100, 24)).columns
     out: list[str] = []
     group: object = object()
@@ -157,7 +201,8 @@ def render_text(
             group = r["facility"]
             name = f" ({r['label']})" if r["label"] else ""
             out.append("")
-            out.append(f"Facility {group}{name}" if group else "Not tied to one facility")
+            head = f"Facility {group}{name}" if group else "Not tied to one facility"
+            out.append(printable(head))
         out.append(_row_text(r, now, width))
     t = totals(rows)
     out.append("")
@@ -193,7 +238,11 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
             lines.append(f"    OVERDUE: {late_advice(w['late'], w['contact'], w['phone'])}")
     if r["access"]:
         lines.append(f"    {sentence(r['access'], r['id'])}")
-    return "\n".join(_fit(line, width) for line in lines)
+    if r["deadline"] and not r["finished"]:
+        from epoc_wizard.core.deadline import plan_lines
+
+        lines.extend(f"    {line}" for line in plan_lines(r["deadline"]))
+    return "\n".join(_fit(printable(line), width) for line in lines)
 
 
 def _fit(line: str, width: int) -> str:
@@ -219,7 +268,7 @@ def _facilities(journeys: dict[str, Any]) -> list[str]:
 def damaged_message(bad: list[str]) -> str:
     from epoc_wizard.state.document import STATE_FILE
 
-    names = ", ".join(f"'{b}'" for b in bad)
+    names = printable(", ".join(f"'{b}'" for b in bad))
     one = len(bad) == 1
     return (
         f"{len(bad)} journey{'' if one else 's'} in {state_dir() / STATE_FILE} "
@@ -238,7 +287,7 @@ def main(as_json: bool, facility: str | None) -> int:
 
         result = check_ccn(facility)
         if not result.ok:
-            print(f"--facility {facility!r}: {result.message}", file=sys.stderr)
+            print(printable(f"--facility {facility!r}: {result.message}"), file=sys.stderr)
             return 2
         facility = result.value
     now = clock.now()

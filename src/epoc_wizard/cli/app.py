@@ -2,7 +2,9 @@
 
 No wizard logic lives here. Heavy modules are imported inside each command, so
 ``--help`` stays quick; ``status`` and ``--version`` do not even come here (see
-``entry.py``).
+``entry.py``). Everything a command prints goes through ``words.printable`` (``out``):
+flow files, the state file and the command line may hold terminal control sequences,
+which are shown, never obeyed (issue 12).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import typer
 
 from epoc_wizard import __version__
 from epoc_wizard.errors import Interrupted, WizardError
+from epoc_wizard.words import printable
 
 app = typer.Typer(
     name="epoc-wizard",
@@ -48,6 +51,11 @@ PlainOpt = Annotated[
 ]
 
 
+def out(text: str) -> None:
+    """Print ``text`` (lines and tabs kept) with every control character shown visibly."""
+    print(printable(text, lines=True))
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"epoc-wizard {__version__}")
@@ -78,12 +86,29 @@ def start(
     facility: FacilityOpt = None,
     answers: AnswersOpt = None,
     plain: PlainOpt = False,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            "--due",
+            help="The plan of correction's due date printed on the letter with the "
+            "CMS-2567 (MM/DD/YYYY); it wins over --received.",
+        ),
+    ] = None,
+    received: Annotated[
+        str | None,
+        typer.Option(
+            "--received",
+            help="The date the CMS-2567 arrived (MM/DD/YYYY): the due date is 10 calendar "
+            "days later.",
+        ),
+    ] = None,
 ) -> None:
     """Start a new journey (or offer to continue the same one)."""
     from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import run_journey_command
 
-    run_journey_command(build(answers, plain), "start", flow, facility)
+    dates = {"poc_letter_due": due, "poc_received": received}
+    run_journey_command(build(answers, plain), "start", flow, facility, dates)
 
 
 @app.command()
@@ -128,11 +153,13 @@ def reset(
     if not yes:
         if not sys.stdin.isatty():
             raise WizardError("Add --yes to delete without a terminal to confirm in.")
-        if not typer.confirm(f"Delete the saved progress of {journey}? This cannot be undone"):
+        if not typer.confirm(
+            f"Delete the saved progress of {printable(journey)}? This cannot be undone"
+        ):
             print("Nothing was deleted.")
             raise typer.Exit(1)
     store.delete(journey)
-    print(f"Deleted {journey}.")
+    out(f"Deleted {printable(journey)}.")
 
 
 @app.command()
@@ -166,8 +193,8 @@ def contacts(
     else:
         chosen = sorted(catalog.contacts.values(), key=lambda c: c.name)
     for c in chosen:
-        print("\n".join(contact_lines(c)))
-        print(f"  (Source: {catalog.cite(c.source, *c.also)})\n")
+        out("\n".join(contact_lines(c)))
+        out(f"  (Source: {printable(catalog.cite(c.source, *c.also))})\n")
 
 
 @app.command()
@@ -201,7 +228,7 @@ def check(
         state = known.value
     result = run_check(key, value, state=state)
     shown = "" if key == "activation_key" else f": {result.value}"
-    print(f"OK{shown}" if result.ok else result.message)
+    out(printable(f"OK{shown}" if result.ok else result.message))
     if not result.ok:
         raise typer.Exit(1)
 
@@ -238,7 +265,33 @@ def export(
     from epoc_wizard.app.journeys import normalize_facility
 
     record = make(build(), journey, normalize_facility(facility), fmt, output, blank, force=force)
-    print(record)
+    out(record)
+
+
+@app.command()
+def calendar(
+    journey: Annotated[
+        str | None, typer.Argument(help="The journey id; omit for the most recent one.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="The calendar file to write (default: epoc-wizard-JOURNEY.ics here), as a "
+            "new file readable only by you. An existing file is replaced only with --force.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the file if it already exists.")
+    ] = False,
+    facility: FacilityOpt = None,
+) -> None:
+    """Write the due date, the waits and the login reminder as a calendar file (.ics)."""
+    from epoc_wizard.app.calendar import calendar as make
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.journeys import normalize_facility
+
+    out(make(build(), journey, normalize_facility(facility), output, force=force))
 
 
 @app.command()
@@ -256,7 +309,7 @@ def email(
     from epoc_wizard.app.email import email as make
     from epoc_wizard.app.journeys import normalize_facility
 
-    print(make(build(), journey, normalize_facility(facility), open_id))
+    out(make(build(), journey, normalize_facility(facility), open_id))
 
 
 @app.command()
@@ -272,8 +325,15 @@ def edit(
     from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import edit as change
 
+    if value is not None and not _is_text(value):
+        raise WizardError(
+            "That answer was refused: it holds bytes that are not UTF-8 text "
+            f"({printable(value)}), so it would not read back as typed.",
+            "Set the terminal to UTF-8 and type the answer again, or run the command "
+            "without --value to be asked for it.",
+        )
     try:
-        print(
+        out(
             change(
                 build(plain=plain, needs="the new answer with --value TEXT"),
                 journey,
@@ -301,7 +361,7 @@ def login(
     from epoc_wizard.app.journeys import normalize_facility
     from epoc_wizard.app.login import record_login
 
-    print(record_login(build(), journey, normalize_facility(facility), on))
+    out(record_login(build(), journey, normalize_facility(facility), on))
 
 
 @app.command()
@@ -310,7 +370,7 @@ def sources() -> None:
     from epoc_wizard.app.context import build
     from epoc_wizard.app.sources import listing
 
-    print(listing(build().catalog))
+    out(listing(build().catalog))
 
 
 @flows_app.command("list")
@@ -320,10 +380,10 @@ def flows_list() -> None:
     from epoc_wizard.flowspec.outline import flow_status, moves
 
     for f in build().catalog.flows.values():
-        print(f"{f.id:<16} {flow_status(f):<40} {f.title}")
-        print(f"{'':<16} {f.summary}")
+        print(f"{printable(f.id):<16} {flow_status(f):<40} {printable(f.title)}")
+        print(f"{'':<16} {printable(f.summary)}")
         for m in moves(f):
-            print(f"{'':<16} Moved: {m}")
+            print(f"{'':<16} Moved: {printable(m)}")
 
 
 @flows_app.command("show")
@@ -332,7 +392,7 @@ def flows_show(flow: Annotated[str, typer.Argument(help="The flow id.")]) -> Non
     from epoc_wizard.app.context import build
     from epoc_wizard.flowspec.outline import outline
 
-    print(outline(build().catalog.get(flow)))
+    out(outline(build().catalog.get(flow)))
 
 
 @flows_app.command("check")
@@ -344,7 +404,7 @@ def flows_check(
 
     problems = check_files(paths)
     for p in problems:
-        print(p)
+        out(p)
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
         raise typer.Exit(1)
@@ -372,8 +432,12 @@ def run(args: list[str]) -> NoReturn:
             return exc.exit_code
         except typer.TyperException as exc:
             show = getattr(exc, "show", None)
-            if show:
-                show()
+            if show:  # click's usage and errors, which may repeat what was typed
+                import io
+
+                shown = io.StringIO()
+                show(file=shown)
+                say(shown.getvalue().rstrip("\n"))
             else:
                 say(exc.message)
             return exc.exit_code
@@ -382,3 +446,13 @@ def run(args: list[str]) -> NoReturn:
         return code if isinstance(code, int) else 0
 
     sys.exit(guarded(work))
+
+
+def _is_text(value: str) -> bool:
+    """Whether a command-line word is text: bytes that are not UTF-8 come in as lone
+    surrogates (Python's ``surrogateescape``), which no file can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -36,7 +36,16 @@ import sys
 #: argument (or None), and its options, True for those that take a value.
 _QUICK: dict[str, tuple[str | None, dict[str, bool]]] = {
     "status": (None, {"--json": False, "--facility": True}),
-    "start": ("flow", {"--facility": True, "--answers": True, "--plain": False}),
+    "start": (
+        "flow",
+        {
+            "--facility": True,
+            "--answers": True,
+            "--plain": False,
+            "--due": True,
+            "--received": True,
+        },
+    ),
     "resume": ("journey", {"--facility": True, "--answers": True, "--plain": False}),
 }
 
@@ -106,6 +115,10 @@ def main() -> None:
         answers = _text(words["answers"])
         target = _text(words.get("flow", words.get("journey")))
         facility = _text(words["facility"])
+        dates = {
+            "poc_letter_due": _text(words.get("due")),
+            "poc_received": _text(words.get("received")),
+        }
         sys.exit(
             guarded(
                 lambda: run_journey_command(
@@ -113,6 +126,7 @@ def main() -> None:
                     args[0],
                     target,
                     facility,
+                    dates,
                 )
             )
         )

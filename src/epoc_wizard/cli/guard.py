@@ -3,7 +3,10 @@
 Both ways into the program (the quick path in ``entry.py`` and the Typer app in
 ``cli.py``) run their work through ``guarded``, so a person never sees a traceback:
 known errors print their message, Ctrl-C says how to resume (exit 130), and anything
-unexpected says that progress is safe and how to see details (exit 70).
+unexpected says that progress is safe and how to see details (exit 70). Every
+sentence goes through ``words.printable`` first: an error may repeat what a file or the
+command line held (an answers-file key, a ``flow:`` value, a journey id), and no
+terminal control sequence in it may reach the terminal (issue 12).
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import sys
 from collections.abc import Callable
 
 from epoc_wizard.errors import ExitStatus, Interrupted, WizardError
+from epoc_wizard.words import printable
 
 
 def say(message: str) -> None:
-    print(message, file=sys.stderr)
+    """Print a sentence to stderr, with anything that could drive the terminal shown
+    visibly instead (``words.printable``)."""
+    print(printable(message, lines=True), file=sys.stderr)
 
 
 def guarded(work: Callable[[], int | None]) -> int:

@@ -42,7 +42,7 @@ def check_answer(question: Question, raw: Any, answers: Mapping[str, Any]) -> Ch
     if not text.strip() and not question.required:
         return Checked(True, "")
     if kind == "date":
-        return _check_date(text)
+        return check_date(text)
     if kind == "secret":
         if not text.strip():
             return Checked(
@@ -78,7 +78,7 @@ def _check_options(question: Question, raw: Any) -> Checked:
     return Checked(True, value)
 
 
-def _check_date(text: str) -> Checked:
+def check_date(text: str) -> Checked:
     t = text.strip()
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:

@@ -17,6 +17,8 @@ from typing import Any
 
 from epoc_wizard.core.journey import (
     AccessSummary,
+    Ahead,
+    Deadline,
     Journey,
     StepRecord,
     StepStatus,
@@ -62,7 +64,17 @@ def apply_answer(journey: Journey, question: Question, value: Any, now: dt.datet
         update["facility"] = value
     if question.identifies == "facility_name" and value:
         update["label"] = value
+    if question.sets:
+        update["deadline"] = _deadline(journey, question.sets, value)
     return journey.model_copy(update=update)
+
+
+def _deadline(journey: Journey, sets: str, value: Any) -> Deadline:
+    """The journey's due-date facts with one date given (or cleared, when empty)."""
+    field = "received" if sets == "poc_received" else "letter_due"
+    date = dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    current = journey.deadline or Deadline()
+    return current.model_copy(update={field: date})
 
 
 def mark(
@@ -131,6 +143,7 @@ def summarize(flow: Flow, journey: Journey, now: dt.datetime) -> Journey:
             "done": done,
             "total": total,
             "access": _access(flow, journey),
+            "ahead": _ahead(flow, journey),
         }
     )
     finished = journey.finished or now if step is None else None
@@ -150,3 +163,53 @@ def _access(flow: Flow, journey: Journey) -> AccessSummary | None:
                 what=a.what, days=a.days, renew=a.renew, since=record.done_at.date()
             )
     return found
+
+
+def _ahead(flow: Flow, journey: Journey) -> list[Ahead]:
+    """The waits still ahead on the path the answers so far give, in order: a started
+    wait with its due time, a flow's business-day wait, a step's estimate. Minute waits
+    (an e-mail "within several minutes") do not move a due date and are left out."""
+    out = []
+    for step in visible_steps(flow, journey.answers):
+        record = journey.record(step.id)
+        if record.status in ("done", "skipped"):
+            continue
+        if record.status == "waiting" and record.wait:
+            w = record.wait
+            out.append(
+                Ahead(
+                    step_id=step.id,
+                    title=w.wait_for,
+                    until=w.due,
+                    late=w.late,
+                    contact=w.contact,
+                    phone=w.phone,
+                )
+            )
+            continue
+        contact = flow.contact_book.get(step.contact or "")
+        if step.estimate:
+            out.append(
+                Ahead(
+                    step_id=step.id,
+                    title=step.estimate.for_,
+                    business_days=step.estimate.business_days,
+                    estimate=True,
+                    late=step.estimate.why,
+                    contact=contact.name if contact else None,
+                    phone=contact.phone if contact else None,
+                )
+            )
+        if step.wait and step.wait.business_days:
+            c = flow.contact_book.get(step.wait.contact or step.contact or "")
+            out.append(
+                Ahead(
+                    step_id=step.id,
+                    title=step.wait.for_,
+                    business_days=step.wait.business_days,
+                    late=step.wait.late,
+                    contact=c.name if c else None,
+                    phone=c.phone if c else None,
+                )
+            )
+    return out

@@ -69,6 +69,33 @@ class AccessSummary(_Record):
     since: dt.date
 
 
+class Ahead(_Record):
+    """A wait still ahead on the journey's path, for the survey clock (``deadline.py``)."""
+
+    step_id: str
+    title: str
+    #: A wait already started ends at its due time ...
+    until: Stamp | None = None
+    #: ... one not yet started takes this many business days, from the flow or, with
+    #: ``estimate``, from the wizard's own estimate (no source gives a duration).
+    business_days: int | None = None
+    estimate: bool = False
+    contact: str | None = None
+    phone: str | None = None
+    #: What to do if it has not come by then (the wait's advice, or the estimate's why).
+    late: str | None = None
+
+
+class Deadline(_Record):
+    """The plan of correction's due date, as the person gave it (``deadline.py``)."""
+
+    #: The date the CMS-2567 arrived, and the due date printed on the letter (which wins).
+    received: dt.date | None = None
+    letter_due: dt.date | None = None
+    #: The person's own business-day estimates, by step id, instead of the wizard's.
+    estimates: dict[str, int] = {}
+
+
 class Summary(_Record):
     flow_title: str = ""
     step_id: str | None = None
@@ -76,6 +103,7 @@ class Summary(_Record):
     done: int = 0
     total: int = 0
     access: AccessSummary | None = None
+    ahead: list[Ahead] = []
 
 
 class Journey(_Record):
@@ -89,6 +117,8 @@ class Journey(_Record):
     finished: Stamp | None = None
     #: The last login the person recorded (``epoc-wizard login``), for access that lapses.
     last_login: dt.date | None = None
+    #: A plan of correction's due date, when the journey is for one.
+    deadline: Deadline | None = None
     answers: dict[str, Any] = {}
     steps: dict[str, StepRecord] = {}
     summary: Summary = Field(default_factory=Summary)

@@ -25,7 +25,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-VERSION = 2
+#: Raised when what the parser builds changes (3: keys given twice, typed tags, hidden
+#: characters and impossible dates are refused or kept as text by ``guarded.py``).
+VERSION = 3
 _entries: dict[str, Any] | None = None
 _dirty = False
 

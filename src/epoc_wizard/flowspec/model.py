@@ -14,15 +14,32 @@ line number, never silently ignored. Conditions are structured data evaluated by
 # this module, which every start pays. Names used before they are defined are quoted.
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from epoc_wizard.words import long_date
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", max_length=500)]
+#: A plain e-mail address: no name, no "mailto:", no "?" or "&" that would add
+#: recipients or headers to a draft or a mailto link, no spaces or line breaks.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+ADDRESS = rf"[A-Za-z0-9][A-Za-z0-9._+-]*@{_LABEL}(?:\.{_LABEL})+"
+
+
+def _plain_address(value: str) -> str:
+    if len(value) > 254 or not re.fullmatch(ADDRESS, value):
+        raise ValueError(
+            "an e-mail address must be a plain address like help@agency.gov: no spaces, "
+            "line breaks, names, 'mailto:', '?' or '&'"
+        )
+    return value
+
+
+Address = Annotated[str, AfterValidator(_plain_address)]
+Url = Annotated[str, Field(pattern=rf"^(https?://\S+|mailto:{ADDRESS})$", max_length=500)]
 
 #: Question kinds. Kinds named after a check in ``checks.py`` are validated by it.
 QuestionKind = Literal[
@@ -133,7 +150,7 @@ class Contact(_Strict):
     id: Id
     name: Text
     phone: str | None = None
-    email: str | None = None
+    email: Address | None = None
     address: str | None = None
     hours: str | None = None
     web: Url | None = None
@@ -206,6 +223,9 @@ class Question(_Strict):
     #: What this answer says about the journey itself: the facility's CCN (which files
     #: the journey under that facility, for ``status`` and ``--facility``) or its name.
     identifies: Literal["facility_ccn", "facility_name"] | None = None
+    #: A date this answer gives the survey clock: the day the CMS-2567 arrived, or the
+    #: plan of correction's due date printed on the letter (see ``core/deadline.py``).
+    sets: Literal["poc_received", "poc_letter_due"] | None = None
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> "Question":
@@ -219,6 +239,8 @@ class Question(_Strict):
             raise ValueError("only a 'ccn' question can identify the facility's CCN")
         if self.identifies and self.kind in SECRET_KINDS:
             raise ValueError("a secret is never saved, so it cannot identify the facility")
+        if self.sets and self.kind != "date":
+            raise ValueError("only a 'date' question can set a plan-of-correction date")
         return self
 
     @property
@@ -256,6 +278,15 @@ class Wait(_Strict):
         return self
 
 
+class Estimate(_Strict):
+    """How long a step usually takes where no source gives a duration: the wizard's own
+    estimate, always labelled as such, which the person can change (``edit``)."""
+
+    business_days: Annotated[int, Field(ge=1, le=60)]
+    for_: Text = Field(alias="for")
+    why: Text
+
+
 class Email(_Strict):
     """An e-mail a source tells the person to send; ``{answer_id}`` fills in answers."""
 
@@ -279,6 +310,8 @@ class Step(_Strict):
     note: str | None = None
     questions: list[Question] = []
     wait: Wait | None = None
+    #: The wizard's estimate for a step that takes time where no source says how long.
+    estimate: Estimate | None = None
     email: Email | None = None
     when: Condition | None = None
     #: Access that this step, once done, grants and that lapses without a login.

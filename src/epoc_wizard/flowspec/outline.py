@@ -1,9 +1,15 @@
-"""A flow as text a person can read: for ``flows list`` and ``flows show``."""
+"""A flow as text a person can read: for ``flows list`` and ``flows show``.
+
+Flow files can come from anyone (a folder of the person's own flows), so what is built
+here from them is passed through ``words.printable``: each line one line, with control
+characters, bidi and zero-width characters shown as escapes (issue 12). It is plain text,
+never markup: the rich views show it as ``Text``.
+"""
 
 from __future__ import annotations
 
 from epoc_wizard.flowspec.model import Condition, Contact, Flow
-from epoc_wizard.words import long_date
+from epoc_wizard.words import long_date, printable
 
 #: Provider type ids as people say them: one of them, and several.
 PROVIDERS = {
@@ -25,19 +31,22 @@ def one(provider: str) -> str:
 
 
 def contact_lines(contact: Contact) -> list[str]:
-    lines = [contact.name]
+    """The contact as lines to print, each one line but the postal address (its lines
+    indented under the first)."""
+    lines = [printable(contact.name)]
     if contact.phone:
-        lines.append(f"  Phone: {contact.phone}")
+        lines.append(f"  Phone: {printable(contact.phone)}")
     if contact.email:
-        lines.append(f"  E-mail: {contact.email}")
+        lines.append(f"  E-mail: {printable(contact.email)}")
     if contact.hours:
-        lines.append(f"  Hours: {contact.hours}")
+        lines.append(f"  Hours: {printable(contact.hours)}")
     if contact.web:
-        lines.append(f"  Web: {contact.web}")
+        lines.append(f"  Web: {printable(contact.web)}")
     if contact.address:
-        lines.append("  Mail: " + contact.address.strip().replace("\n", "\n        "))
+        address = printable(contact.address.strip(), lines=True)
+        lines.append("  Mail: " + address.replace("\t", " ").replace("\n", "\n        "))
     if contact.notes:
-        lines.append(f"  Note: {contact.notes}")
+        lines.append(f"  Note: {printable(contact.notes)}")
     return lines
 
 
@@ -50,7 +59,9 @@ def whom(providers: list[str]) -> str:
 def moves(flow: Flow) -> list[str]:
     """Each use of a legacy flow that moved: what, for whom, when, to which flow."""
     return [
-        f"{r.what} for {whom(r.for_)}: moved on {long_date(r.on)} (see '{r.replacement}')"
+        printable(
+            f"{r.what} for {whom(r.for_)}: moved on {long_date(r.on)} (see '{r.replacement}')"
+        )
         for r in flow.retired
     ]
 
@@ -116,7 +127,13 @@ def outline(flow: Flow) -> str:
                 else f"{step.wait.minutes} minute(s)"
             )
             lines.append(f"      then wait for {step.wait.for_} (about {span})")
+        if step.estimate:
+            e = step.estimate
+            lines.append(
+                f"      takes about {e.business_days} business day(s) for {e.for_} "
+                "(the wizard's estimate; no source gives a time)"
+            )
         if step.email:
             lines.append(f'      e-mail to send: "{step.email.subject}"')
         lines.append(f"      source: {flow.cite_step(step)}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

@@ -18,7 +18,9 @@ Writing one never harms what is there (issue 12): the bytes are built first, the
 to a new temporary file beside the draft and renamed over it; no link is followed (a
 linked ``drafts/``, journey folder or ``.eml`` is refused with a sentence); and the
 folder's name is ``safe_name`` of the journey id, never the raw id, so no id edited into
-the state file can put a draft outside the state folder.
+the state file can put a draft outside the state folder. Folders are made 0700 whatever the
+umask, and one that others may write in is made 0700 first if it is the person's own, or
+refused if it is someone else's (``permissions.secure_folder``).
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ from urllib.parse import quote
 from epoc_wizard.core.engine import visible_steps
 from epoc_wizard.core.journey import Journey
 from epoc_wizard.errors import StateError
-from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, write_and_close
+from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, is_link, write_and_close
 from epoc_wizard.flowspec.conditions import PLACEHOLDER, fill_in
 from epoc_wizard.flowspec.model import Flow, Step
+from epoc_wizard.state.document import DRAFTS_FOLDER
+from epoc_wizard.state.permissions import secure_folder, tell
+from epoc_wizard.words import printable
 
 #: How drafts are written: CRLF line ends, and nothing but 7-bit ASCII in the file.
 _EML_POLICY = policy.SMTP.clone(cte_type="7bit")
@@ -97,8 +102,10 @@ def draft_for(flow: Flow, journey: Journey, step: Step) -> Draft | None:
     if contact is None or not contact.email:
         return None
     missing: list[str] = []
-    subject = _fill(step.email.subject, flow, journey, missing)
-    body = _fill(step.email.body.strip(), flow, journey, missing) + "\n"
+    # Answers come from the state file: what it may hold is shown, never obeyed (issue 12);
+    # the subject stays one line (a line break in a header would start another header).
+    subject = printable(_fill(step.email.subject, flow, journey, missing))
+    body = printable(_fill(step.email.body.strip(), flow, journey, missing), lines=True) + "\n"
     return Draft(
         id=step.email.id,
         step_id=step.id,
@@ -159,7 +166,7 @@ def safe_name(raw: str) -> str:
 
 
 #: The folder, inside the state folder, that holds one folder of drafts per journey.
-DRAFTS = "drafts"
+DRAFTS = DRAFTS_FOLDER
 
 
 def drafts_dir(state: Path, journey: Journey) -> Path:
@@ -180,7 +187,6 @@ def drafts_dir(state: Path, journey: Journey) -> Path:
 #: Where they cannot (Windows), every name is checked with ``lstat`` just before use.
 _AT: bool = {os.open, os.mkdir, os.stat, os.unlink} <= os.supports_dir_fd
 _DIRECTORY: int = getattr(os, "O_DIRECTORY", 0)
-_REPARSE_POINT: int = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
 
 
 def _refused(path: Path, what: str) -> StateError:
@@ -210,11 +216,6 @@ class _Folder:
             return None
 
 
-def _is_link(st: os.stat_result) -> bool:
-    """A symlink, or (on Windows) any reparse point: a junction is followed like one."""
-    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
-
-
 def _enter(parent: _Folder, name: str) -> _Folder:
     """The folder ``name`` in ``parent``, made (0700) when missing; refused when it is a
     link or not a folder."""
@@ -222,17 +223,23 @@ def _enter(parent: _Folder, name: str) -> _Folder:
     with contextlib.suppress(FileExistsError):
         os.mkdir(parent.at(name), 0o700, dir_fd=parent.fd)
     st = parent.lstat(name)
-    if st is not None and _is_link(st):
+    if st is not None and is_link(st):
         raise _refused(path, "a link (drafts are never written through a link)")
     if st is None or not stat.S_ISDIR(st.st_mode):
         raise _refused(path, "not a folder")
     if parent.fd is None:
+        tell(secure_folder(path, follow=False))
         return _Folder(path, None)
     try:  # OO_NOFOLLOW: a link swapped in since the check is refused, not followed
         fd = os.open(name, os.O_RDONLY | _DIRECTORY | O_NOFOLLOW, dir_fd=parent.fd)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
             raise _refused(path, "a link or not a folder") from None
+        raise
+    try:
+        tell(secure_folder(path, fd))
+    except BaseException:
+        os.close(fd)
         raise
     return _Folder(path, fd)
 
@@ -265,13 +272,14 @@ def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
             fd = os.open(root, os.O_RDONLY | _DIRECTORY)
             opened.append(fd)
             folder = _Folder(root, fd)
+        tell(secure_folder(root, folder.fd))
         for part in (directory.parent.name, directory.name):
             folder = _enter(folder, part)
             if folder.fd is not None:
                 opened.append(folder.fd)
         path = folder.path / name
         st = folder.lstat(name)
-        if st is not None and _is_link(st):
+        if st is not None and is_link(st):
             raise _refused(path, "a link (drafts are never written through a link)")
         if st is not None and not stat.S_ISREG(st.st_mode):
             raise _refused(path, "not a file")

@@ -5,12 +5,19 @@ ePOC, HARP user IDs: answers whose question has ``record_as``), the waits, the
 e-mails to send and the help desks. It is built from saved answers only, so no
 password, key or other secret can appear in it. The HTML is made to print cleanly
 on US letter paper.
+
+Answers, the state file and flow files may hold anything, so every text is made safe for
+its format (issue 12): first ``words.printable`` (one line per item, control characters
+shown as escapes), then, in Markdown, a backslash before whatever could make HTML, a
+link, an image, emphasis or a new block (``md``); in HTML, ``html.escape``. A line
+break in an answer never starts a new block or row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field
 
 from epoc_wizard.core.engine import visible_steps
@@ -19,6 +26,7 @@ from epoc_wizard.dates import format_local
 from epoc_wizard.flowspec.model import Contact, Flow
 from epoc_wizard.flowspec.outline import contact_lines, describe, flow_status
 from epoc_wizard.outputs.drafts import Draft, drafts_for
+from epoc_wizard.words import printable
 
 
 @dataclass
@@ -123,28 +131,54 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
 
 _MARK = {"done": "[x]", "skipped": "[-]", "waiting": "[~]"}
 
+#: What could make Markdown do something anywhere in a line: HTML and autolinks (``<``),
+#: links and images (``[``, ``]``), code (`````), emphasis and strikethrough (``*``, ``~``,
+#: and a run of ``_`` that could open or close emphasis), character references
+#: (``&amp;``), and the backslash itself. ``_`` inside a word (``SUNR_01``) and a blank to
+#: fill in (``____``) do nothing, so they are left as typed.
+_MD_INLINE = re.compile(r"[\\`*\[\]<>~]|&(?=#?\w+;)|(?<!\w)_+(?=[^\s_])|(?<=[^\s_])_+(?!\w)")
+#: What starts a block at the beginning of an item: a heading, quote, list, rule or table.
+_MD_BLOCK = re.compile(r"^([#>+=|_-]|\d+(?=[.)]))")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return "".join("\\" + c for c in match.group())
+
+
+def md(text: str) -> str:
+    """``text`` as literal Markdown on one line: whatever it holds shows as typed, and
+    nothing in it starts a block, a link, HTML or emphasis."""
+    text = _MD_INLINE.sub(_escaped, printable(text).strip())
+    block = _MD_BLOCK.match(text)
+    if block:  # "1. " becomes "1\. ", "# " becomes "\# "
+        end = block.end()
+        text = text[:end] + "\\" + text[end:] if block.group()[0].isdigit() else "\\" + text
+    return text
+
 
 def to_markdown(record: Record) -> str:
-    out = [f"# {record.title}", ""] + [f"- {line}" for line in record.subtitle] + [""]
+    out = [f"# {md(record.title)}", ""] + [f"- {md(line)}" for line in record.subtitle] + [""]
     out += ["## Checklist", ""]
     for r in record.rows:
-        line = f"- {_MARK.get(r.status, '[ ]')} {r.number}. {r.title}"
-        out.append(line + (f" — {r.detail}" if r.detail else ""))
-        out.append(f"  - Source: {r.source}")
+        line = f"- {_MARK.get(r.status, '[ ]')} {r.number}. {md(r.title)}"
+        out.append(line + (f" — {md(r.detail)}" if r.detail else ""))
+        out.append(f"  - Source: {md(r.source)}")
     if not record.blank:
         out += ["", "## IDs obtained", ""]
-        out += [f"- {name}: {value}" for name, value in record.ids] or ["- None recorded yet."]
-        out += ["", "## Waits", ""] + ([f"- {w}" for w in record.waits] or ["- None."])
+        out += [f"- {md(name)}: {md(value)}" for name, value in record.ids] or [
+            "- None recorded yet."
+        ]
+        out += ["", "## Waits", ""] + ([f"- {md(w)}" for w in record.waits] or ["- None."])
         if record.emails:
             out += ["", "## E-mails to send", ""]
             for d in record.emails:
-                out += [f'- To {d.to}, subject "{d.subject}" ({d.step_title})']
+                out += [f'- To {md(d.to)}, subject "{md(d.subject)}" ({md(d.step_title)})']
     out += ["", "## Who to contact", ""]
     for c in record.contacts:
         lines = contact_lines(c)
-        out.append(f"- **{lines[0]}**")
+        out.append(f"- **{md(lines[0])}**")
         # Two trailing spaces end a Markdown line: each line of a postal address keeps its own.
-        out += [f"  {part.strip()}  " for line in lines[1:] for part in line.splitlines()]
+        out += [f"  {md(part)}  " for line in lines[1:] for part in line.splitlines()]
     out += ["", "Passwords, keys and answers to security questions are never recorded here.", ""]
     return "\n".join(out)
 
@@ -166,8 +200,13 @@ td.box { width: 0.35in; text-align: center; font-size: 13pt; } td.n { width: 0.3
 """
 
 
+def _e(text: str) -> str:
+    """``text`` as HTML text: control characters shown as escapes, then escaped."""
+    return html.escape(printable(text))
+
+
 def to_html(record: Record) -> str:
-    e = html.escape
+    e = _e
     box = {"done": "&#9745;", "skipped": "&#8212;", "waiting": "&#8987;"}
     parts = [
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -213,7 +252,10 @@ def to_html(record: Record) -> str:
         lines = contact_lines(c)
         parts.append(
             f'<div class="contact"><strong>{e(lines[0])}</strong><br>'
-            + "<br>".join(e(line.strip()).replace("\n", "<br>") for line in lines[1:])
+            + "<br>".join(
+                html.escape(printable(line.strip(), lines=True)).replace("\n", "<br>")
+                for line in lines[1:]
+            )
             + "</div>"
         )
     parts.append(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.errors import StateError
+from epoc_wizard.fileio import NotAFile, TooLarge, read_regular
 
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
@@ -30,6 +31,11 @@ SCHEMA_VERSION = 1
 STATE_FILE = "state.json"
 LOCK_FILE = "state.lock"
 BACKUP_FILE = "state.json.bak"
+#: The folder, inside the state folder, that holds one folder of e-mail drafts per journey.
+DRAFTS_FOLDER = "drafts"
+#: The largest state file that is read (or written): a journey takes a few kilobytes, so
+#: this is thousands of them; anything larger is not a state file the wizard wrote.
+MAX_STATE_BYTES = 20 * 1024 * 1024
 
 
 def _from_v0(doc: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +74,17 @@ def on_windows() -> bool:
 def state_dir() -> Path:
     home = os.environ.get("EPOC_WIZARD_HOME")
     if home:
-        return Path(home).expanduser()
+        try:
+            return Path(home).expanduser()
+        except (RuntimeError, KeyError):  # ~name of a user this computer does not know
+            user = home[1:].replace("\\", "/").split("/")[0]
+            who = f"there is no user '{user}' on this computer" if user else "no home folder is set"
+            raise StateError(
+                f"EPOC_WIZARD_HOME is set to '{home}', but {who}, so '~' cannot be "
+                "turned into a folder.",
+                "Set EPOC_WIZARD_HOME to the full path of a folder (for example "
+                f"{Path.cwd() / 'epoc-wizard'}), or unset it to use the standard place.",
+            ) from None
     from platformdirs import user_state_dir
 
     return Path(user_state_dir("epoc-wizard", appauthor=False))
@@ -158,11 +174,47 @@ def journey_from(journey_id: str, data: Any, path: Path) -> Journey:
     return journey
 
 
+def read_state_bytes(path: Path) -> bytes:
+    """The bytes of a state file (or its backup): only a regular file, never more than
+    ``MAX_STATE_BYTES`` (``fileio.read_regular``). Raises OSError: NotAFile for a link,
+    a named pipe or a device, TooLarge, or what opening or reading it raised."""
+    return read_regular(path, MAX_STATE_BYTES)
+
+
+def odd_file(path: Path, exc: NotAFile | TooLarge) -> StateError:
+    """The sentence for a state file that is not a small regular file."""
+    if isinstance(exc, TooLarge):
+        return StateError(
+            f"The state file {path} is {_megabytes(exc.size)}, larger than any state "
+            f"file epoc-wizard writes ({_megabytes(exc.limit)} at most), so it was not read.",
+            recover_hint(path),
+        )
+    link = exc.kind == "a symbolic link"
+    return StateError(
+        f"Cannot read the state file {path}: it is {exc.kind}, not a regular file, so it "
+        "was not read (only a regular file is).",
+        "Run 'epoc-wizard doctor --repair' to move it aside (it is kept, not deleted) "
+        "and go back to the last good save"
+        + (
+            "; to keep your progress in another folder, set EPOC_WIZARD_HOME to that folder "
+            "instead of linking the file."
+            if link
+            else "."
+        ),
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
 def read_document(directory: Path) -> dict[str, Any]:
     """The state document (empty when there is none yet)."""
     path = directory / STATE_FILE
     try:
-        raw = path.read_bytes()
+        raw = read_state_bytes(path)
+    except (NotAFile, TooLarge) as exc:
+        raise odd_file(path, exc) from None
     except FileNotFoundError:
         if (directory / BACKUP_FILE).is_file():
             # The wizard never removes the state file, so something else did: starting

@@ -9,8 +9,9 @@ here. ``doctor`` looks at everything that can be wrong, without changing anythin
 * the permissions of the folder (0700) and files (0600), and who owns them; on Windows,
   which has no such modes, that the folder is the person's own (under their profile, or
   chosen with ``EPOC_WIZARD_HOME``) and the files can be read and written;
-* whether the state file parses, and every journey in it validates;
-* whether the lock can be taken, or another session holds it;
+* whether the state file parses, and every journey in it validates (only a regular file
+  is read: a named pipe, a device, a link or an oversized file is reported, never read);
+* whether the lock can be taken, or another session holds it (never through a link);
 * whether the flows load, and every journey's flow exists;
 * the backup of the previous save, ``state.json.bak``.
 
@@ -29,20 +30,24 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from epoc_wizard.errors import StateError
-from epoc_wizard.fileio import O_BINARY
+from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, O_NONBLOCK, NotAFile, TooLarge, is_link
+from epoc_wizard.fileio import kind_of as _kind_of
 from epoc_wizard.state.document import (
     BACKUP_FILE,
     LOCK_FILE,
     SCHEMA_VERSION,
     STATE_FILE,
     journey_from,
+    odd_file,
     parse_document,
+    read_state_bytes,
     state_dir,
 )
 from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, TEMP_GLOB, Finding
@@ -56,8 +61,11 @@ from epoc_wizard.words import plural
 class Reading:
     """What one state file (or its backup) holds."""
 
-    kind: Literal["missing", "ok", "journeys", "damaged", "newer", "unreadable", "folder"]
+    kind: Literal["missing", "ok", "journeys", "damaged", "newer", "unreadable", "folder", "odd"]
     why: str = ""
+    #: For "odd": what is there instead of a state file ("symbolic link", "named pipe
+    #: (FIFO)", "device", "socket", or "oversized file").
+    thing: str = ""
     #: The journeys that validate, by id, as stored.
     good: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The journeys that do not, by id: why.
@@ -80,7 +88,12 @@ def _newer(raw: bytes) -> bool:
 def read_state(path: Path) -> Reading:
     """Read and check one state file, every journey in it too; never raises."""
     try:
-        raw = path.read_bytes()
+        raw = read_state_bytes(path)
+    except NotAFile as exc:
+        thing = exc.kind.removeprefix("a ")
+        return Reading("odd", f"{path} is {exc.kind}, not a regular file", thing=thing)
+    except TooLarge as exc:
+        return Reading("odd", odd_file(path, exc).problem, thing="oversized file")
     except FileNotFoundError:
         return Reading("missing")
     except IsADirectoryError:
@@ -169,7 +182,7 @@ def _state(directory: Path, reading: Reading, backup: Reading) -> list[Finding]:
                 open_fix(path),
             )
         ]
-    if reading.kind in ("damaged", "folder"):
+    if reading.kind in ("damaged", "folder", "odd"):
         return [Finding("problem", reading.why.rstrip(".") + ".", f"Run {restore}")]
     findings = (
         [Finding("ok", f"State file: {plural(len(reading.good), 'journey', 'journeys')} readable.")]
@@ -204,12 +217,30 @@ def name_list(ids: list[str]) -> str:
 
 def _lock(directory: Path, patience: float = 0.5) -> Finding:
     path = directory / LOCK_FILE
-    if not path.exists():
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
         return Finding("ok", "Lock: no other session is using the state.")
+    except OSError:
+        st = None  # opening it says why
+    if st is not None and is_link(st):
+        return Finding(
+            "problem",
+            f"The lock file {path} is a symbolic link, so no session can save (the lock "
+            "is never opened through a link).",
+            f"Run '{REPAIR}': it removes the link (what it points to is left alone).",
+        )
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return Finding(
+            "problem",
+            f"The lock file {path} is {_kind_of(st)}, not a regular file, so no session can save.",
+            "Move it out of the state folder (the wizard makes the lock file again), "
+            "then run the same command again.",
+        )
     try:
         # Opened for writing (nothing is written) because on network drives an exclusive
         # lock needs that, as the sessions' own lock does.
-        fd = os.open(path, os.O_RDWR | O_BINARY)
+        fd = os.open(path, os.O_RDWR | O_BINARY | O_NOFOLLOW | O_NONBLOCK)
     except OSError as exc:
         return Finding(
             "problem",

@@ -1,16 +1,31 @@
 """Who can open the state folder: on POSIX its owner and modes (0700 and 0600); on
 Windows, which reports no such modes, that the folder is the person's own (in their
 profile, or chosen with ``EPOC_WIZARD_HOME``) and its files can be read and written.
-Each problem comes with advice in that system's terms."""
+Each problem comes with advice in that system's terms.
+
+Before anything is written in a folder (the state folder, ``drafts/`` and a journey's
+drafts folder), ``secure_folder`` makes sure no one else can change it: a folder of the
+person's own that others may write in is set to 0700 (and they are told, once); one that
+belongs to someone else is refused with a sentence (issue 12). Nothing to do on Windows.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import sys
 from pathlib import Path
 
-from epoc_wizard.fileio import O_BINARY
-from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows
+from epoc_wizard.errors import StateError
+from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, O_NONBLOCK
+from epoc_wizard.state.document import (
+    BACKUP_FILE,
+    DRAFTS_FOLDER,
+    LOCK_FILE,
+    STATE_FILE,
+    on_windows,
+)
 from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, Finding
 from epoc_wizard.state.finding import quoted as _q
 
@@ -28,6 +43,70 @@ def open_fix(path: Path) -> str:
             f"(or run: attrib -R {_q_windows(path)})"
         )
     return f"Make sure it belongs to you and run: chmod 600 {_q(path)}"
+
+
+#: Mode bits that let someone else change what is in a folder (group or others may write).
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+
+
+def secure_folder(path: Path, fd: int | None = None, *, follow: bool = True) -> str | None:
+    """Make sure no one else can change the folder ``path`` (open as ``fd``, if given)
+    before anything is written in it; on Windows, nothing to do.
+
+    If group or others may write in it: when it is the person's own, it is set to 0700
+    and the note to show them is returned (a second call finds nothing to say); when it
+    belongs to someone else, or its disk does not keep the change, StateError says so
+    and what to do. Without ``fd``, the folder is opened here (a link to it is followed
+    only with ``follow``: the state folder may be a link the person made, the folders
+    inside it may not). Changed through the open descriptor, so a folder swapped in after
+    the look is not the one changed. OSError when it cannot be opened.
+    """
+    if on_windows() or not hasattr(os, "fchmod"):
+        return None
+    mine = fd is None
+    if fd is None:
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | O_NONBLOCK
+        fd = os.open(path, flags if follow else flags | O_NOFOLLOW)
+    try:
+        st = os.fstat(fd)
+        mode = stat.S_IMODE(st.st_mode)
+        if not mode & OTHERS_WRITE:
+            return None
+        me = os.getuid()
+        if st.st_uid != me:
+            raise StateError(
+                f"The folder {path} belongs to another user (uid {st.st_uid}) and others "
+                f"may change what is in it (mode {mode:o}), so nothing was saved there: "
+                "they could read or replace your progress.",
+                f"Set EPOC_WIZARD_HOME to a folder of your own (for example "
+                f"{Path.home() / 'epoc-wizard'}), or ask whoever manages this computer to "
+                f"run: chown -R {me} {_q(path)} && chmod 700 {_q(path)}",
+            )
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o700)
+        after = stat.S_IMODE(os.fstat(fd).st_mode)
+        if after & OTHERS_WRITE:
+            raise StateError(
+                f"The folder {path} can be changed by other users (mode {after:o}) and its "
+                "disk did not let it be made private, so nothing was saved there.",
+                f"Run: chmod 700 {_q(path)}; if that does not hold (some network "
+                "drives ignore it), set EPOC_WIZARD_HOME to a folder on this computer's "
+                "own disk.",
+            )
+    finally:
+        if mine:
+            os.close(fd)
+    return (
+        f"Note: other users could change the folder {path} (mode {mode:o}); it is now 700, "
+        "so only you can open it."
+    )
+
+
+def tell(note: str | None) -> None:
+    """Show a note from ``secure_folder`` on stderr (where the store's notes go)."""
+    if note:
+        with contextlib.suppress(OSError, ValueError):
+            print(note, file=sys.stderr)
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -68,7 +147,7 @@ def _windows_access(directory: Path) -> list[Finding]:
         if not path.is_file():
             continue
         try:
-            os.close(os.open(path, os.O_RDWR | O_BINARY))  # opened, nothing written
+            os.close(os.open(path, os.O_RDWR | O_BINARY | O_NOFOLLOW))  # opened, nothing written
         except OSError as exc:
             out.append(
                 Finding(
@@ -83,6 +162,44 @@ def _windows_access(directory: Path) -> list[Finding]:
                 "ok",
                 "Access: the state folder is yours and its files can be read and written "
                 "(Windows has no owner and mode checks).",
+            )
+        )
+    return out
+
+
+def drafts_folders(directory: Path) -> list[Path]:
+    """``drafts/`` and each journey's folder in it (links are not looked into)."""
+    drafts = directory / DRAFTS_FOLDER
+    try:
+        if not stat.S_ISDIR(drafts.lstat().st_mode):
+            return []
+        inside = sorted(p for p in drafts.iterdir() if stat.S_ISDIR(p.lstat().st_mode))
+    except OSError:
+        return []
+    return [drafts, *inside]
+
+
+def _drafts_folders(directory: Path, me: int) -> list[Finding]:
+    """Drafts folders others may write in (a link in their place is drafts' own refusal)."""
+    out = []
+    for folder in drafts_folders(directory):
+        try:
+            st = folder.lstat()
+        except OSError:
+            continue
+        mode = stat.S_IMODE(st.st_mode)
+        if not mode & OTHERS_WRITE:
+            continue
+        if st.st_uid != me:
+            fix = f"Move it away (the wizard makes it again), or run: chown -R {me} {_q(folder)}"
+        else:
+            fix = f"Run: chmod 700 {_q(folder)}  (or '{REPAIR}')"
+        out.append(
+            Finding(
+                "problem",
+                f"Other users can change the drafts folder {folder} (mode {mode:o}); "
+                "it should be 700.",
+                fix,
             )
         )
     return out
@@ -115,6 +232,7 @@ def permissions(directory: Path) -> list[Finding]:
                 f"Run: chmod 700 {_q(directory)}  (or '{REPAIR}')",
             )
         )
+    out += _drafts_folders(directory, me)
     names = [
         STATE_FILE,
         BACKUP_FILE,

@@ -4,8 +4,12 @@ A damaged state file is moved aside to ``state.damaged-<UTC time>.json`` (never
 deleted), then the backup is restored if it is good (journeys damaged in the file are
 taken from the backup when it has them), else the wizard starts empty; permissions are
 set to 0700/0600 (on POSIX only: Windows has no such modes; and never through a symbolic
-link, so a link cannot make it change a file elsewhere); temporary files of an interrupted
-save are removed. What it looks at first is ``doctor.py``'s reading of the state.
+link, so a link cannot make it change a file elsewhere), the drafts folders' to 0700 too;
+temporary files of an interrupted save are removed. A named pipe, device, link or
+oversized file where the state file should be is moved aside like a damaged file; a
+``state.lock`` that is a symbolic link is removed (the link only, never what it points
+to), since no session can save while it is there. What it looks at first is
+``doctor.py``'s reading of the state.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import stat
 from pathlib import Path
 
 from epoc_wizard.errors import StateError
-from epoc_wizard.fileio import O_NOFOLLOW
+from epoc_wizard.fileio import O_NOFOLLOW, is_link
 from epoc_wizard.state.document import BACKUP_FILE, LOCK_FILE, STATE_FILE, on_windows, state_dir
 from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, TEMP_GLOB
 from epoc_wizard.state.health import Reading, name_list, read_state
+from epoc_wizard.state.permissions import drafts_folders
 from epoc_wizard.state.store import Store
 from epoc_wizard.words import plural
 
@@ -49,6 +54,12 @@ def _chmod_own(path: Path, want: int, me: int) -> int | None:
         flags |= getattr(os, "O_DIRECTORY", 0)
     if not O_NOFOLLOW or not hasattr(os, "fchmod"):
         return None  # no way to be sure a link is not followed here: leave it
+    try:  # nothing but a folder or a regular file is even opened (a device might act)
+        kind = path.lstat().st_mode
+    except OSError:
+        return None
+    if not (stat.S_ISDIR(kind) if directory else stat.S_ISREG(kind)):
+        return None
     try:
         fd = os.open(path, flags)
     except PermissionError:  # our own file with no read permission (mode 000)
@@ -138,16 +149,20 @@ def _chmod_unreadable(path: Path, want: int, me: int) -> int | None:
     return stat.S_IMODE(st.st_mode)
 
 
-def _fix_modes(directory: Path) -> list[str]:
+def _fix_modes(directory: Path, files: bool = True) -> list[str]:
+    """Set the folder to 0700 and (with ``files``) its files to 0600 and the drafts
+    folders to 0700: what was done, one sentence each."""
     if on_windows():
         return []  # Windows has no POSIX modes: nothing to fix, and nothing is "fixed"
     said = []
     me = os.getuid()
-    targets = (
-        [(directory, 0o700)]
-        + [(directory / n, 0o600) for n in (STATE_FILE, BACKUP_FILE, LOCK_FILE)]
-        + [(p, 0o600) for p in sorted(directory.glob(DAMAGED_GLOB))]
-    )
+    targets = [(directory, 0o700)]
+    if files:
+        targets += (
+            [(directory / n, 0o600) for n in (STATE_FILE, BACKUP_FILE, LOCK_FILE)]
+            + [(p, 0o600) for p in sorted(directory.glob(DAMAGED_GLOB))]
+            + [(p, 0o700) for p in drafts_folders(directory)]
+        )
     for path, want in targets:
         try:
             st = path.lstat()
@@ -159,6 +174,22 @@ def _fix_modes(directory: Path) -> list[str]:
         if before is not None:
             said.append(f"Set the permissions of {path} to {want:o} (was {before:o}).")
     return said
+
+
+def _unlink_lock_link(directory: Path) -> list[str]:
+    """Remove ``state.lock`` if it is a symbolic link (the link, not what it points to):
+    the sessions refuse to lock through it, so none could save."""
+    path = directory / LOCK_FILE
+    try:
+        if not is_link(path.lstat()):
+            return []
+    except OSError:
+        return []
+    path.unlink()
+    return [
+        f"Removed the lock file {path}, which was a symbolic link (what it pointed to was "
+        "left alone); the next save makes a new lock file."
+    ]
 
 
 def repair(directory: Path | None = None, now: dt.datetime | None = None) -> list[str]:
@@ -176,13 +207,19 @@ def repair(directory: Path | None = None, now: dt.datetime | None = None) -> lis
     store = Store(directory)
     said: list[str] = []
     try:
+        # Before the lock: the folder made private (said here, not as the store's note),
+        # and a linked lock file removed, or no session (this one included) could save.
+        said += _fix_modes(directory, files=False)
+        said += _unlink_lock_link(directory)
         with store.lock():
             path = directory / STATE_FILE
             reading = read_state(path)
-            if reading.kind in ("damaged", "folder", "journeys"):
+            if reading.kind in ("damaged", "folder", "journeys", "odd"):
                 backup = read_state(directory / BACKUP_FILE)
                 aside = _set_aside(path, now)
-                what = "folder in the way" if reading.kind == "folder" else "damaged state file"
+                what = {"folder": "folder in the way", "odd": f"{reading.thing} in the way"}.get(
+                    reading.kind, "damaged state file"
+                )
                 try:
                     restored = _restore(store, reading, backup, aside)
                 except StateError as exc:

@@ -12,8 +12,12 @@ temporary file left by a killed save is removed by the next save. The previous g
 stays as ``state.json.bak`` (a hard link, or a copy where the disk has none). No file is
 held open between saves, and a rename that Windows refuses for a moment (antivirus, the
 search indexer, OneDrive) is tried again for about half a second. On POSIX, files are 0600
-and the folder 0700. A journey changed by another process since this one read it is never
-written over (``Store.save``).
+and the folder 0700, whatever the umask: a folder of the person's own that others may
+write in is made 0700 before anything is written in it, and one that belongs to someone
+else is refused (``permissions.secure_folder``). The lock file is never opened through a
+link, nor when it is anything but a regular file; the temporary file is always a new one
+(``O_EXCL``, ``O_NOFOLLOW``). A journey changed by another process since this one read it
+is never written over (``Store.save``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import contextlib
 import errno
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -29,19 +34,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.errors import JourneyChanged, StateError
-from epoc_wizard.fileio import O_BINARY, fsync_dir, write_and_close
+from epoc_wizard.fileio import (
+    O_BINARY,
+    O_NOFOLLOW,
+    O_NONBLOCK,
+    fsync_dir,
+    is_link,
+    kind_of,
+    write_and_close,
+)
 from epoc_wizard.state.document import (
     BACKUP_FILE,
     LOCK_FILE,
+    MAX_STATE_BYTES,
     SCHEMA_VERSION,
     STATE_FILE,
     journey_from,
     on_windows,
     parse_document,
     read_document,
+    read_state_bytes,
     state_dir,
 )
+from epoc_wizard.state.finding import REPAIR
 from epoc_wizard.state.lock import flock_within, lock_timeout, unlock
+from epoc_wizard.state.permissions import secure_folder, tell
 
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
@@ -172,6 +189,13 @@ class Store:
         """Write the file with these journeys' texts (the caller holds the lock)."""
         body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
         payload = b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body)
+        if len(payload) > MAX_STATE_BYTES:  # it could not be read again
+            raise StateError(
+                f"Cannot save progress in {self.directory}: the state file would be larger "
+                f"than {MAX_STATE_BYTES // (1024 * 1024)} MB, the most epoc-wizard reads.",
+                "Your last saved progress is unchanged; delete journeys you no longer "
+                "need with 'epoc-wizard reset JOURNEY --yes', then run the same command again.",
+            )
         self._cache = None
         self._write(payload)
         self._cache = (payload, dict(parts))
@@ -186,9 +210,9 @@ class Store:
         held open). Any other process's write shows as different bytes.
         """
         try:
-            raw = self.path.read_bytes()
+            raw = read_state_bytes(self.path)
         except OSError:
-            raw = None  # missing or unreadable: read_document says which, and what to do
+            raw = None  # missing, unreadable or odd: read_document says which, and what to do
         if raw is not None and self._cache is not None and raw == self._cache[0]:
             return dict(self._cache[1])
         doc = read_document(self.directory) if raw is None else parse_document(raw, self.path)
@@ -206,10 +230,7 @@ class Store:
                 self._locked -= 1
             return
         self._ensure_dir()
-        try:
-            fd = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | O_BINARY, 0o600)
-        except OSError as exc:
-            raise self._write_error(exc) from None
+        fd = self._open_lock()
         try:
             try:
                 taken = flock_within(fd, lock_timeout())
@@ -236,10 +257,56 @@ class Store:
             os.close(fd)
 
     def _ensure_dir(self) -> None:
+        """Make the folder (0700) if it is missing; make sure no one else can change it."""
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            tell(secure_folder(self.directory))
         except OSError as exc:
             raise self._write_error(exc) from None
+
+    def _open_lock(self) -> int:
+        """Open (or create, 0600) ``state.lock``: never through a link (a dangling link
+        would otherwise create a file where it points), and only a regular file."""
+        path = self.directory / LOCK_FILE
+        try:
+            if not O_NOFOLLOW:  # Windows: look first (nothing else can make links there)
+                with contextlib.suppress(FileNotFoundError):
+                    if is_link(path.lstat()):
+                        raise self._odd_lock(path, "a symbolic link")
+            flags = os.O_RDWR | os.O_CREAT | O_BINARY | O_NOFOLLOW | O_NONBLOCK
+            fd = os.open(path, flags, 0o600)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.EMLINK) and path.is_symlink():
+                raise self._odd_lock(path, "a symbolic link") from None
+            if exc.errno == errno.EISDIR:
+                raise self._odd_lock(path, "a folder") from None
+            raise self._write_error(exc) from None
+        try:
+            st = os.fstat(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise self._write_error(exc) from None
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            raise self._odd_lock(path, kind_of(st))
+        return fd
+
+    def _odd_lock(self, path: Path, kind: str) -> StateError:
+        if kind == "a symbolic link":
+            fix = (
+                f"Run '{REPAIR}', which removes the link (what it points to is left "
+                "alone), or delete it yourself; then run the same command again."
+            )
+        else:
+            fix = (
+                "Move it away (the wizard makes the lock file again), then run the same "
+                "command again."
+            )
+        return StateError(
+            f"Cannot save progress in {self.directory}: the lock file {path} is {kind}, not "
+            "a regular file, so it was not used and nothing was saved.",
+            fix,
+        )
 
     def _write(self, payload: bytes) -> None:
         """Replace the state file with ``payload`` (called under the lock).
@@ -336,8 +403,10 @@ class Store:
 
 
 def _write_file(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a new file (0600 on POSIX), fsync it and close it."""
-    write_and_close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_BINARY, 0o600), payload)
+    """Write ``payload`` to a new file (0600 on POSIX; never an existing file, never
+    through a link), fsync it and close it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY
+    write_and_close(os.open(path, flags, 0o600), payload)
 
 
 def _dumps(value: Any) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 
 from epoc_wizard.core.answers import Checked
 from epoc_wizard.flowspec.model import Question, Step
+from epoc_wizard.words import printable
 
 Action = Literal["done", "waiting", "later", "back", "contacts", "links", "email"]
 Validator = Callable[[Any], Checked]
@@ -42,7 +43,8 @@ def action_choices(step: Step, *, waiting: bool, can_go_back: bool) -> list[tupl
     """The step menu, shared by every way of asking so that they cannot drift apart."""
     choices: list[tuple[str, str]] = []
     if waiting:
-        choices.append(("done", f"It has arrived: {step.wait.for_ if step.wait else 'done'}"))
+        arrived = printable(step.wait.for_) if step.wait else "done"
+        choices.append(("done", f"It has arrived: {arrived}"))
         choices.append(("later", "Still waiting (save and quit; come back with 'resume')"))
     else:
         choices.append(("done", "Done: go to the next step"))

@@ -8,10 +8,18 @@ The file (YAML or JSON) gives answers by question id and says which steps to mar
 
 Answers go through the same checks as at the keyboard. A step not listed is left
 for later: the run saves and stops there, as a person choosing "later" would.
+
+The file is read with the guards flow files have (``flowspec/guarded.py``): its size,
+depth and number of values are capped, anchors, aliases and typed tags are refused, a
+key given twice is an error with its line. Every value is text except yes/no and empty
+ones: YAML would read an unquoted CCN ``056304`` as a number, and ``2025-02-30`` as a
+date it cannot make. An error names keys, never more of the file than a short
+printable excerpt of each (``start --answers /etc/shadow`` shows no password hash).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,72 +27,136 @@ from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator
 
+#: The keys an answers file may have at the top.
+KEYS = ("answers", "done", "waiting", "flow", "facility", "facilities")
+#: The longest answer taken from a file, in characters (as long as any text of a flow).
+MAX_ANSWER = 4000
+#: How many unknown keys an error names.
+NAMED = 5
+_ID = re.compile(r"[a-z][a-z0-9_-]{0,59}")
+
 
 class AnswersFile:
+    """A checked answers file: only known keys at the top; every answer text, yes/no,
+    empty, or a list of those (for checkbox questions), none longer than ``MAX_ANSWER``."""
+
     def __init__(self, data: dict[str, Any], name: str) -> None:
         self.name = name
+        unknown = [k for k in data if k not in KEYS]
+        if unknown:
+            raise UsageError(
+                f"{name}: unknown key(s) {_named(unknown)}; expected "
+                "answers, done, waiting, flow, facility or facilities."
+            )
         answers = data.get("answers", {})
         done = data.get("done", [])
         waiting = data.get("waiting", [])
-        if not isinstance(answers, dict) or not all(isinstance(k, str) for k in answers):
-            raise UsageError(f"{name}: 'answers' must map question ids to values.")
+        _check_answers(answers, name, "answers")
         if done != "all" and not _str_list(done):
             raise UsageError(f"{name}: 'done' must be a list of step ids, or the word all.")
         if not _str_list(waiting):
             raise UsageError(f"{name}: 'waiting' must be a list of step ids.")
-        unknown = set(data) - {"answers", "done", "waiting", "flow", "facility", "facilities"}
-        if unknown:
+        flow = data.get("flow")
+        if flow is not None and not (isinstance(flow, str) and _ID.fullmatch(flow)):
             raise UsageError(
-                f"{name}: unknown key(s) {', '.join(sorted(unknown))}; expected "
-                "answers, done, waiting, flow, facility or facilities."
+                f"{name}: 'flow' must be the id of one flow, like cmsnet, not "
+                f"{_shown(flow)}; 'epoc-wizard flows list' shows them."
             )
+        facility = data.get("facility")
+        if isinstance(facility, dict | list | bool) or len(str(facility)) > 40:
+            raise UsageError(
+                f"{name}: 'facility' must be the facility's CCN, like 056304, not "
+                f"{_shown(facility)}."
+            )
+        _check_facilities(data.get("facilities"), name)
         self.data = data
         self.answers: dict[str, Any] = answers
         self.done: list[str] | str = done
         self.waiting: list[str] = waiting
 
 
+def _excerpt(value: Any) -> str:
+    from epoc_wizard.flowspec.guarded import excerpt
+
+    return excerpt(value)
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as an error shows it: its kind, or a short excerpt."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{_excerpt(value)}'"
+
+
+def _named(keys: list[Any]) -> str:
+    """Keys from the file as an error names them: a few, each short and printable."""
+    shown = sorted({_excerpt(k) for k in keys})
+    more = len(shown) - NAMED
+    return ", ".join(shown[:NAMED]) + (f" and {more} more" if more > 0 else "")
+
+
+def _check_answers(answers: Any, name: str, where: str) -> None:
+    if not isinstance(answers, dict) or not all(isinstance(k, str) for k in answers):
+        raise UsageError(f"{name}: '{where}' must map question ids to values.")
+    for key, value in answers.items():
+        items = value if isinstance(value, list) else [value]
+        said = f"{name}: the answer for '{_excerpt(key)}'"
+        if isinstance(value, dict) or any(isinstance(v, dict | list) for v in items):
+            raise UsageError(
+                f"{said} is {'a mapping' if isinstance(value, dict) else 'a nested list'}, "
+                "not text; write it as text (in quotes if it holds a colon), or as a list "
+                "of options for a question that takes several."
+            )
+        size = sum(len(v) for v in items if isinstance(v, str))
+        if size > MAX_ANSWER:
+            raise UsageError(
+                f"{said} is {size:,} characters long; an answer may have at most "
+                f"{MAX_ANSWER:,}: shorten it."
+            )
+
+
+def _check_facilities(entries: Any, name: str) -> None:
+    """The entries under ``facilities``, as far as the file alone can say (``start``
+    checks each facility's CCN)."""
+    if entries is None:
+        return
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise UsageError(
+            f"{name}: 'facilities' must be a list of entries like "
+            "{facility: '056304', answers: {...}}."
+        )
+    for i, entry in enumerate(entries):
+        extra = [k for k in entry if k not in ("facility", "answers")]
+        if extra:
+            raise UsageError(
+                f"{name}: facilities[{i}] has unknown key(s) {_named(extra)}; "
+                "expected facility and answers."
+            )
+        if entry.get("answers") is not None:
+            _check_answers(entry["answers"], name, f"facilities[{i}].answers")
+
+
 def _str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _text_loader() -> Any:
-    """The safe loader, except that numbers stay as typed.
-
-    A CCN like 056304 or a ZIP like 02134 would otherwise become an octal or decimal
-    number and lose its leading zero; every check takes text anyway. Yes/no stay booleans.
-    """
-    import yaml
-
-    class TextLoader(yaml.SafeLoader):
-        pass
-
-    TextLoader.yaml_implicit_resolvers = {
-        first: [
-            (tag, rx)
-            for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-        ]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return TextLoader
-
-
 def read_answers_file(path: Path) -> AnswersFile:
-    import yaml
+    """Read an answers file: JSON when its name ends in ``.json`` or it starts with
+    ``{`` (read by the ``json`` module, which joins the escaped surrogate pairs
+    ``json.dumps`` writes for an emoji), YAML otherwise."""
+    from epoc_wizard.errors import FlowError
+    from epoc_wizard.flowspec import guarded
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"Cannot read the answers file {path} ({getattr(exc, 'strerror', None) or exc})."
-        ) from None
-    try:
-        data = yaml.load(text, Loader=_text_loader())  # JSON is YAML too
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"{path}{line}: the answers file is not valid YAML or JSON.") from None
+        text = guarded.read_bounded(path, guarded.ANSWERS)
+        if path.suffix.lower() == ".json" or text.lstrip()[:1] == "{":
+            data = guarded.parse_json(text, str(path), guarded.ANSWERS)
+        else:
+            data, _ = guarded.parse_yaml(text, str(path), guarded.ANSWERS)
+    except FlowError as exc:
+        raise UsageError(f"{exc.problems[0]}.") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -106,7 +178,13 @@ class Scripted:
                 f"({question.prompt}). Add it, or run without --answers to "
                 "answer at the prompt. Progress so far is saved."
             )
-        result = validate(self.file.answers[question.id])
+        raw = self.file.answers[question.id]
+        if isinstance(raw, list) and question.kind != "checkbox":
+            raise WizardError(
+                f"{self.file.name}: the answer for '{question.id}' is a list, but this "
+                "question takes one answer: write it as text. Progress so far is saved."
+            )
+        result = validate(raw)
         if not result.ok:
             raise WizardError(
                 f"{self.file.name}: the answer for '{question.id}' was refused: {result.message}"

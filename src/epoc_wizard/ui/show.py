@@ -3,7 +3,14 @@
 In plain mode (``--plain``, ``NO_COLOR`` or ``TERM=dumb``) the same content is
 printed as headed lines with no colour, boxes or animation, which a screen reader
 follows top to bottom. URLs are always printed in full; where the terminal
-supports it they are also hyperlinks.
+supports it, web addresses (``https:``, ``http:``, ``mailto:``) are also hyperlinks.
+
+Everything shown is plain text, never rich markup: flow files, answers and the state
+file may hold ``[link=...]`` or ``[/]``, which are shown as typed. No field of the flow
+format is markup; the only formatting is the small Markdown of ``do`` (``markdown``
+below), built into ``Text`` spans. And every text passes ``words.printable`` on the way
+in, so no terminal control sequence, bidi override or zero-width character in it
+reaches the terminal (issue 12).
 
 Start-up: rich is loaded when something is first drawn with it, not with this module.
 The first screen of ``start`` is one plain line above the first question, which
@@ -24,7 +31,7 @@ from typing import TYPE_CHECKING
 from epoc_wizard.flowspec.conditions import fill_in
 from epoc_wizard.flowspec.model import Contact, Flow, Step
 from epoc_wizard.flowspec.outline import contact_lines
-from epoc_wizard.words import late_advice
+from epoc_wizard.words import late_advice, printable
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -71,12 +78,13 @@ def markdown(text: str, *, plain: bool = False) -> Text:
     and fenced blocks of text to copy, shown indented as they are).
 
     Flow texts use only these, and rendering them here keeps the markdown-it parser that
-    rich.markdown needs out of start-up. In plain mode the marks are dropped.
+    rich.markdown needs out of start-up. In plain mode the marks are dropped. The text is
+    never read as rich markup, and control characters are shown visibly (``printable``).
     """
     from rich.text import Text
 
     out = Text()
-    for line, verbatim in _paragraphs(text):
+    for line, verbatim in _paragraphs(printable(text, lines=True)):
         if verbatim:
             out.append("    " + line.strip() + "\n", style="" if plain else "cyan")
             continue
@@ -93,6 +101,17 @@ def markdown(text: str, *, plain: bool = False) -> Text:
 
 
 _PRINTABLE = re.compile(r"[ -~]*")
+
+#: Where a link may take the person: web pages and e-mail, nothing on this computer.
+_LINKABLE = re.compile(r"(https?|mailto):[!-~]+", re.IGNORECASE)
+
+
+def _text(text: str, style: str = "") -> Text:
+    """``text`` to show as it is (never markup), with line breaks kept and every control
+    character shown visibly."""
+    from rich.text import Text
+
+    return Text(printable(text, lines=True), style=style)
 
 
 def _rich_width() -> int:
@@ -130,8 +149,9 @@ class View:
         from rich.panel import Panel
         from rich.text import Text
 
+        heading = Text(printable(title))
         if self.plain:
-            self.console.print(f"\n== {title} ==")
+            self.console.print(Text("\n== ") + heading + Text(" =="))
             for part in body:
                 self.console.print(part)
         else:
@@ -141,7 +161,7 @@ class View:
             self.console.print(
                 Panel(
                     Group(*spaced[:-1]),
-                    title=title,
+                    title=heading,
                     title_align="left",
                     border_style=style,
                     expand=True,
@@ -149,24 +169,30 @@ class View:
             )
 
     def _link(self, title: str, url: str) -> Text:
-        from rich.text import Text
+        from rich.style import Style
 
-        text = Text(f"  {title}: ")
-        text.append(url, style="" if self.plain else f"link {url} underline")
+        text = _text(f"  {printable(title)}: ")
+        shown = printable(url)
+        if self.plain:
+            text.append(shown)
+        elif _LINKABLE.fullmatch(url):
+            text.append(shown, style=Style(link=url, underline=True))
+        else:  # shown in full, but not a link: a flow file may not point into this computer
+            text.append(shown, style="underline")
         return text
 
     def step(self, flow: Flow, journey: Journey, step: Step, now: dt.datetime) -> None:
-        from rich.text import Text
-
         from epoc_wizard.core.engine import progress  # not before the first question
 
         done, total = progress(flow, journey)
         body: list[RenderableType] = []
         body.append(markdown(fill_in(step.do.strip(), journey.answers), plain=self.plain))
         if step.screen:
-            body.append(Text("On the screen: " + "  >  ".join(f'"{w}"' for w in step.screen)))
+            body.append(
+                _text("On the screen: " + "  >  ".join(f'"{printable(w)}"' for w in step.screen))
+            )
         if step.links:
-            body.append(Text("Links:"))
+            body.append(_text("Links:"))
             body += [self._link(link.title, link.url) for link in step.links]
         contact = flow.contact_book.get(step.contact or "")
         if contact:
@@ -176,61 +202,73 @@ class View:
                 for line in contact_lines(contact)
                 if not line.lstrip().startswith(("Note:", "Mail:", "Hours:", "Web:"))
             ]
-            body.append(Text("Help: " + "\n".join(short)))
+            body.append(_text("Help: " + "\n".join(short)))
         if step.note:
-            body.append(Text(f"Note: {step.note.strip()}", style="" if self.plain else "yellow"))
+            body.append(_text(f"Note: {step.note.strip()}", style="" if self.plain else "yellow"))
         record = journey.record(step.id)
         if record.status == "waiting" and record.wait:
             from epoc_wizard.dates import describe_wait, is_overdue
 
             w = record.wait
             body.append(
-                Text(
-                    f"Waiting for {w.wait_for}: " + describe_wait(w.since, w.due, now),
+                _text(
+                    f"Waiting for {printable(w.wait_for)}: " + describe_wait(w.since, w.due, now),
                     style="" if self.plain else "bold",
                 )
             )
             if is_overdue(w.due, now):
                 body.append(
-                    Text(
+                    _text(
                         "This is overdue. " + late_advice(w.late, w.contact, w.phone),
                         style="" if self.plain else "bold red",
                     )
                 )
         elif step.wait:
-            body.append(Text(f"After this step you wait for {step.wait.for_}."))
-        body.append(Text(f"Source: {flow.cite_step(step)}", style="dim"))
+            body.append(_text(f"After this step you wait for {printable(step.wait.for_)}."))
+        if step.estimate:
+            e = step.estimate
+            mine = (journey.deadline.estimates if journey.deadline else {}).get(step.id)
+            days = (
+                f"{mine} business days (your estimate)"
+                if mine
+                else (f"{e.business_days} business days (the wizard's estimate)")
+            )
+            body.append(_text(f"How long {e.for_} takes: about {days}. {e.why.strip()}"))
+        body.append(_text(f"Source: {flow.cite_step(step)}", style="dim"))
         self._block(f"Step {min(done + 1, total)} of {total}: {step.title}", body)
 
     def contacts(self, contacts: list[Contact]) -> None:
-        from rich.text import Text
-
         if not contacts:
             self.info("This flow names no help desk.")
             return
         self._block(
             "Who to contact",
-            [Text("\n\n".join("\n".join(contact_lines(c)) for c in contacts))],
+            [_text("\n\n".join("\n".join(contact_lines(c)) for c in contacts))],
             style="green",
         )
 
     def draft(self, draft: Draft, saved: Path | None) -> None:
-        from rich.text import Text
-
-        lines = [f"To: {draft.to}", f"Subject: {draft.subject}", "", draft.body.rstrip(), ""]
+        lines = [
+            f"To: {printable(draft.to)}",
+            f"Subject: {printable(draft.subject)}",
+            "",
+            draft.body.rstrip(),
+            "",
+        ]
         if draft.missing:
-            lines.append("Still to fill in: " + ", ".join(draft.missing) + ".")
+            lines.append("Still to fill in: " + printable(", ".join(draft.missing)) + ".")
         if saved:
-            lines.append(f"Saved as {saved} (open it in your mail program to send it).")
-        lines.append(f"Why: {draft.why}")
-        self._block("E-mail to send", [Text("\n".join(lines))], style="magenta")
+            lines.append(
+                f"Saved as {printable(str(saved))} (open it in your mail program to send it)."
+            )
+        lines.append(f"Why: {printable(draft.why)}")
+        self._block("E-mail to send", [_text("\n".join(lines))], style="magenta")
 
     def notice(self, title: str, text: str) -> None:
-        from rich.text import Text
-
-        self._block(title, [Text(text.strip())], style="yellow")
+        self._block(title, [_text(text.strip())], style="yellow")
 
     def info(self, text: str) -> None:
+        text = printable(text, lines=True)
         if (
             self._console is None
             and sys.platform != "win32"
@@ -244,14 +282,12 @@ class View:
         self.console.print(text, markup=False)
 
     def finished(self, flow: Flow, journey: Journey) -> None:
-        from rich.text import Text
-
         self._block(
             "All steps done",
             [
-                Text(
-                    f"You have finished '{flow.title}'"
-                    + (f" for {journey.facility}" if journey.facility else "")
+                _text(
+                    f"You have finished '{printable(flow.title)}'"
+                    + (f" for {printable(journey.facility)}" if journey.facility else "")
                     + ".\n"
                     "Run 'epoc-wizard status' to see all your journeys."
                 )
