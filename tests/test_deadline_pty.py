@@ -1,11 +1,14 @@
 """The survey clock in a real terminal: a nursing home that got its CMS-2567 five days
 ago goes through triage to the first wait of the iQIES path, and 'status' then says
-how many days are left and whether access will be ready in time."""
+how many days are left and whether access will be ready in time. (Slow: CI runs it with
+``pytest -m slow``.)"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 
 from conftest import run_wizard
 from terminal import ENTER, finish, flat, pick, spawn
@@ -16,6 +19,7 @@ def _done(child) -> None:  # type: ignore[no-untyped-def]
     pick(child, 0)
 
 
+@pytest.mark.slow  # about 3 s; the in-process tests in test_deadline.py cover the rules
 def test_a_nursing_home_with_a_due_date_to_the_first_wait(home: Path) -> None:
     child = spawn(home, "start")
     child.expect("What kind of organization")

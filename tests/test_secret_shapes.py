@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from screen import CTRL_C, ENTER, PASTE, keyboard
 
 from epoc_wizard.app.context import Context
 from epoc_wizard.app.journeys import edit, run_journey_command
@@ -44,6 +43,7 @@ from epoc_wizard.ui.ask import Prompter
 from epoc_wizard.ui.plain import PlainPrompter
 
 from conftest import DATA, Ran, Wizard
+from screen import CTRL_C, ENTER, PASTE, keyboard
 
 KEY = "ZQXJ7F3A9C" + "K4" * 11  # 32 letters and digits: passes the activation key check
 FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
@@ -411,3 +411,11 @@ def test_ctrl_c_after_a_refusal_keeps_nothing(
         edit(ctx, journey, "facility_name", None)
     assert "Pa55word" not in screen.text
     assert b"Pa55word" not in (home / "state.json").read_bytes()
+
+
+@pytest.mark.parametrize("command", [["status"], ["start", "iqies"], ["export"]])
+def test_a_secret_given_as_the_facility_is_not_repeated(wizard: Wizard, command: list[str]) -> None:
+    ran = wizard(*command, "--facility", "987-65-4329")
+    assert ran.returncode == 2
+    assert "4329" not in ran.stdout + ran.stderr
+    assert "not repeated" in ran.stderr

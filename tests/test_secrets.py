@@ -6,10 +6,14 @@ question, since the bundled flows have only an activation key) gets a sentinel t
 passes its check, through ``--answers`` and, for the legacy ePOC activation key (a
 password-style prompt), at the keyboard in a real terminal. SSN-like and password-like
 text typed into free-text answers must be refused with the sentence about never
-storing them. Then every file under the test's folder (the state folder with its
+storing them; so must the shapes that used to slip through (``FREE_TEXT``: a key over
+two lines, with a space or dashes, after a label; ``Tr0ub4dor &3``, ``Pa55word``,
+``Summer2025``; SSNs with dots, spaces or full-width digits), through an answers file,
+at the real prompt (questionary in-process, with the terminal screen of ``screen.py``)
+and with ``edit``. Then every file under the test's folder (the state folder with its
 backup, lock and drafts; the flow cache; the home folder; the records written by
-``export`` and ``email``), and everything the program printed, is searched: the
-sentinel must appear zero times.
+``export`` and ``email``), everything the program printed, and the screen after the
+refusals are searched: the sentinels must appear zero times.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ import pytest
 import yaml
 
 from epoc_wizard.app.context import Context
-from epoc_wizard.app.journeys import run_journey_command
+from epoc_wizard.app.journeys import edit, run_journey_command
 from epoc_wizard.core import engine
-from epoc_wizard.errors import Interrupted
+from epoc_wizard.errors import Interrupted, WizardError
 from epoc_wizard.flowspec import conditions
 from epoc_wizard.flowspec.catalog import Catalog, load_catalog
 from epoc_wizard.flowspec.model import Flow, Question, Step
+from epoc_wizard.ui.ask import Prompter
 
 from conftest import STOP, Person, Ran, Wizard, run_main, shown
+from screen import PASTE, Screen, keyboard
 from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
 
 SECRET = "SENTINEL-7f3a9c"
@@ -41,6 +47,36 @@ NEEDLES = ("sentinel-7f3a9c", "zqxj7f3a9c", "7f3a9ck4k4")
 SSN = "123-45-6789"
 PASSWORD = "Tr0ub4dor&3x"
 REFUSAL = "and the wizard never stores passwords or Social Security numbers"
+KEY2 = "QW8RT2YP5LMN3VB7XC9ZH4JD6KF1GS0A"
+KEY3 = "MB4NV7CX2ZL9KJ3HG6FD1SA8PO5IU0YT"
+FULL_WIDTH_SSN = "９８７-６５-４３２９"
+#: Secrets typed into ordinary boxes, in the shapes that used to be saved (issue 12).
+FREE_TEXT = [
+    f"{KEY2[:16]}\n{KEY2[16:]}",  # a key wrapped over two lines
+    f"{KEY2[:11]} {KEY2[11:]}",  # a key with a space in it
+    "-".join(KEY3[i : i + 4] for i in range(0, 32, 4)),  # a key with dashes
+    f"key: {KEY3}",  # a key after a label
+    "Tr0ub4dor &3",
+    "Pa55word",
+    "Summer2025",
+    "987.65.4329",
+    "987 65 4329",
+    FULL_WIDTH_SSN,
+]
+#: What must be found nowhere: every 8 characters of the keys, the passwords, the SSN's
+#: digits in every form (as typed, folded to ASCII, and as JSON would escape them).
+FREE_NEEDLES = (
+    *{key[i : i + 8].lower() for key in (KEY2, KEY3) for i in range(25)},
+    "tr0ub4dor",
+    "pa55word",
+    "summer2025",
+    "987654329",
+    "65.4329",
+    "65 4329",
+    "65-4329",
+    "９８７",
+    "\\uff19\\uff18",
+)
 
 #: A value that passes each kind's check (the facility is in California: CCN 05xxxx).
 VALUES: dict[str, Any] = {
@@ -104,19 +140,21 @@ def answers_reaching(flow: Flow, step: Step, target: Question) -> dict[str, Any]
     raise AssertionError(f"no answers reach {flow.id}:{target.id}")
 
 
-def search(root: Path, skip: Path, texts: list[str]) -> tuple[dict[str, int], int]:
-    """Occurrences of the sentinel in every file under ``root`` (but ``skip``) and texts."""
+def search(
+    root: Path, skip: Path, texts: list[str], needles: tuple[str, ...] = NEEDLES
+) -> tuple[dict[str, int], int]:
+    """Occurrences of the sentinels in every file under ``root`` (but ``skip``) and texts."""
     found: dict[str, int] = {}
     files = 0
     for path in root.rglob("*"):
         if path.is_file() and skip not in path.parents:
             files += 1
             data = path.read_bytes().lower()
-            n = sum(data.count(needle.encode()) for needle in NEEDLES)
+            n = sum(data.count(needle.encode()) for needle in needles)
             if n:
                 found[str(path)] = n
     for i, text in enumerate(texts):
-        n = sum(text.lower().count(needle) for needle in NEEDLES)
+        n = sum(text.lower().count(needle) for needle in needles)
         if n:
             found[f"output {i}"] = n
     return found, files
@@ -227,6 +265,48 @@ def test_secrets_are_never_written_anywhere(
     assert "looks like a Social Security number, and the wizard never stores" in person.refused[0]
     assert "password, and the" in person.refused[1]
 
+    # The shapes that used to slip through: an answers file with each for the facility
+    # above (its journey is continued each time, not one more journey each)...
+    batch = inputs / "free-text.yaml"
+    batch.write_text(
+        yaml.safe_dump(
+            {
+                "flow": "cmsnet",
+                "done": "all",
+                "answers": {"provider_type": "hospice"},
+                "facilities": [
+                    {"facility": "056388", "answers": {"facility_name": bad}} for bad in FREE_TEXT
+                ],
+            },
+            allow_unicode=True,
+        )
+    )
+    code, out, err = cli(monkeypatch, capsys, "start", "--answers", str(batch))
+    outputs += [out, err]
+    flat = " ".join(out.split())
+    assert code == 1 and f"Not done: {', '.join(['056388'] * len(FREE_TEXT))}." in flat
+    assert flat.count("'facility_name' was refused: This looks like") == len(FREE_TEXT)
+    # ...typed at the real prompt, one after the other (a wrapped key is pasted)...
+    person = AtTheKeyboard(True, "cmsnet", "resume")
+    ctx = context(asker=person)
+    typed = [PASTE.format(bad) if "\n" in bad else bad for bad in FREE_TEXT]
+    with (
+        keyboard(*(k for bad in typed for k in (bad, ENTER)), CTRL_C) as screen,
+        pytest.raises(Interrupted),
+    ):
+        run_journey_command(ctx, "start", "cmsnet", "056388")
+    outputs += [shown(ctx), screen.text]
+    assert person.asked[3:] == ["facility_name"], person.asked
+    assert screen.text.count("never stores") == len(FREE_TEXT)
+    # The prompt is asked again with nothing typed in it.
+    assert screen.text.splitlines()[-1] == "? Facility name  As it appears on your CMS records."
+    # ...and with edit, which says why without repeating it.
+    for bad in FREE_TEXT:
+        with pytest.raises(WizardError) as refused:
+            edit(context(), "cmsnet-056388", "facility_name", bad)
+        assert refused.value.message.startswith("That answer was refused: This looks like")
+        outputs.append(refused.value.message)
+
     # Up to the legacy ePOC activation key (answers file), then the key at the keyboard.
     result = up_to_the_key(wizard, inputs)
     outputs += [result.stdout, result.stderr]
@@ -266,6 +346,8 @@ def test_secrets_are_never_written_anywhere(
     found, files = search(tmp_path, inputs, outputs)
     print(f"\nsentinel search: {files} files and {len(outputs)} outputs, found {found}")
     assert found == {}, found
+    found, _ = search(tmp_path, inputs, outputs, FREE_NEEDLES)
+    assert found == {}, found
     for bad in (SSN, PASSWORD):  # refused free text was not saved either
         assert not any(
             bad.encode() in p.read_bytes()
@@ -282,6 +364,16 @@ def test_secrets_are_never_written_anywhere(
 
 
 cli = run_main
+
+
+class AtTheKeyboard(Person):
+    """A ``Person`` whose free-text answers are typed at the real prompt (``keyboard``)."""
+
+    def ask(self, question: Question, validate: Callable[[Any], Any]) -> Any:
+        if question.kind != "text":
+            return super().ask(question, validate)
+        self.asked.append(question.id)
+        return Prompter().ask(question, validate)
 
 
 def _journeys(home: Path) -> dict[str, Any]:
@@ -318,6 +410,11 @@ def test_secrets_typed_in_a_real_terminal_are_never_shown_or_kept(
     child.expect("password, and the")
     child.send(CTRL_U + CTRL_C)
     assert finish(child) == 130
+    # What stays on the screen: the refusals, and neither refused secret.
+    screen = Screen(width=110)
+    screen.write(transcript.getvalue())
+    assert screen.text.count("never stores") == 2
+    assert SSN not in screen.text and PASSWORD not in screen.text
     outputs.append(transcript.getvalue())
 
     # Up to the legacy ePOC activation key (answers file), then the key at the keyboard.

@@ -73,11 +73,11 @@ def _dates(dates: dict[str, str | None]) -> dict[str, str]:
 def normalize_facility(value: str | None, where: str = "--facility") -> str | None:
     if value is None:
         return None
-    from epoc_wizard.checks import check_ccn
+    from epoc_wizard.checks import check_ccn, echo
 
     result = check_ccn(value)
     if not result.ok:
-        raise UsageError(f"{where} {value!r}: {result.message}")
+        raise UsageError(f"{where} {echo(value)}: {result.message}")
     return result.value
 
 

@@ -283,11 +283,11 @@ def main(as_json: bool, facility: str | None) -> int:
     from epoc_wizard import clock
 
     if facility is not None:
-        from epoc_wizard.checks import check_ccn
+        from epoc_wizard.checks import check_ccn, echo
 
         result = check_ccn(facility)
         if not result.ok:
-            print(printable(f"--facility {facility!r}: {result.message}"), file=sys.stderr)
+            print(printable(f"--facility {echo(facility)}: {result.message}"), file=sys.stderr)
             return 2
         facility = result.value
     now = clock.now()

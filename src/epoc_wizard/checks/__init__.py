@@ -53,6 +53,7 @@ __all__ = [
     "check_state",
     "check_text",
     "check_zip",
+    "echo",
     "looks_like_secret",
     "run_check",
 ]
@@ -73,6 +74,14 @@ CHECKS: dict[str, Callable[..., CheckResult]] = {
     "text": check_text,
 }
 STATE_AWARE = frozenset({"ccn", "zip"})
+
+
+def echo(value: str) -> str:
+    """A value as an error message may repeat it: quoted, cut to 40 characters, and
+    never when it looks like a password, an activation key or an SSN."""
+    if looks_like_secret(value):
+        return "(not repeated: it looks like a password, a key or an SSN)"
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def run_check(kind: str, value: str, state: str | None = None) -> CheckResult:

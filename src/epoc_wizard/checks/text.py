@@ -8,12 +8,10 @@ message.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from epoc_wizard.checks.result import ALNUM, DIGITS, A, CheckResult, control_problem, fail, ok
 
-# An activation key: 32 letters and digits, both kinds (a key in a free-text box would be saved).
-_KEY_SHAPE = re.compile(r"(?=[A-Za-z]*[0-9])(?=[0-9]*[A-Za-z])[A-Za-z0-9]{32}", A)
-_SSN = re.compile(r"(?<![0-9-])(?:[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}|[0-9]{9})(?![0-9-])", A)
 _EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL_LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*", A)
@@ -207,32 +205,179 @@ def check_facility_id(value: str) -> CheckResult:
     return ok(raw.upper())
 
 
-def looks_like_secret(value: str) -> str:
+# --- The secret test -------------------------------------------------------------------
+#
+# Free text is saved to disk, so a secret typed into the wrong box must be refused before
+# it is stored. Three kinds are looked for, after folding look-alike characters (NFKC:
+# full-width digits and letters become plain ones; every other decimal digit becomes its
+# ASCII digit) and dropping invisible marks:
+#
+# - An SSN: nine digits, alone or as 3-2-4 groups with any separator (dash of any kind,
+#   dot, slash, underscore, spaces). 3-3-3, 3-3-4 (phone), 5-4 (ZIP+4) and 4-2-2 (dates)
+#   are other things.
+# - An activation key: 32 letters and digits, anywhere in the text (after a label too);
+#   also, with both letters and digits, when cut into pieces joined by spaces, line
+#   breaks or dashes: in two pieces anywhere; in any number of pieces joined by dashes
+#   alone; in four or more groups of equal length (4 to 8) unless every group reads as
+#   a word, a name, an acronym, a number or a user ID (letters, then digits); or in
+#   pieces that all look random (none reads like that). Words and numbers that happen
+#   to add up to 32 characters ("Call Mary John 2025 from Main Road Unit") are not keys.
+# - A password: one word (no spaces) that mixes symbols with letters and digits
+#   ("P@ssw0rd!"), digits inside letters ("Pa55word", "Tr0ub4dor"), a common password word
+#   with digits or symbols ("Welcome1", "summer2025"), or a capitalized word with a
+#   number glued on ("Summer2025"). User IDs are chosen by people, and "jsmith2025" or
+#   "MaryJ2SNF" are ordinary IDs, so the ID checks (``identifier=True``) drop the last
+#   two rules for anything but the common password words, and count only look-alike
+#   digits (0 1 3 4 5 7) inside letters, with both cases, as a password.
+
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+_DASHES = "\\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
+_SSN_SEP = rf"(?:\s*[{_DASHES}./_\\·]\s*|\s+)"
+_SSN = re.compile(
+    rf"(?<![0-9])(?<![0-9][{_DASHES}./])"
+    rf"(?:[0-9]{{3}}{_SSN_SEP}[0-9]{{2}}{_SSN_SEP}[0-9]{{4}}|[0-9]{{9}})"
+    rf"(?![0-9])(?![{_DASHES}./][0-9])"
+)
+_WEB = re.compile(r"(?:https?://|www\.)\S+|[^@\s]+@[^@\s]+\.[^@\s]+", re.I)
+_TOKEN = re.compile(r"[A-Za-z0-9]+", A)
+_KEY_GAP = re.compile(rf"[\s{_DASHES}]+")
+_DASH_GAP = re.compile(rf"[{_DASHES}]+")
+# Numbers, ordinals, acronyms, words and names in any of their usual cases
+# (lower, Title, UPPER, McDonald, iPhone).
+_PLAIN = re.compile(r"[0-9]+(?:st|nd|rd|th)?|[A-Z]+|[A-Z]?[a-z]+(?:[A-Z][a-z]*)*", A)
+_ID_LIKE = re.compile(r"[A-Za-z]+[0-9]+", A)  # INC0012345, MDS1234567, jsmith2
+_INSIDE_LETTERS = re.compile(r"[A-Za-z][0-9@$]{1,2}(?=[A-Za-z])", A)
+_LEET_INSIDE = re.compile(r"[A-Za-z][013457@$]{1,2}(?=[A-Za-z])", A)
+_WORD_NUMBER = re.compile(r"([A-Z][a-z]{3,})([0-9]{2,4})", A)
+_LEET = str.maketrans("013457@$!|", "oieastasil")
+# fmt: off
+_COMMON_WORDS = ("password", "passwd", "welcome", "letmein", "qwerty", "changeme", "iloveyou",
+                 "trustno")
+_COMMON_TEXT_WORDS = frozenset({
+    "summer", "winter", "spring", "autumn", "sunshine", "princess", "football", "baseball",
+    "monkey", "dragon", "shadow", "master", "secret", "hello", "admin", "login", "abc",
+})
+# Words people number in addresses and names: "Building12" is a place, not a password.
+_NUMBERED_PLACES = frozenset({
+    "building", "bldg", "suite", "unit", "room", "floor", "level", "wing", "hall", "route",
+    "highway", "station", "apartment", "box", "lot", "pier", "gate", "dock", "block", "tower",
+    "house", "ward", "court",
+})
+# fmt: on
+_ORDINARY = frozenset("-_.'’,;:()\"/?")
+_AS_USUAL = re.compile(r"[#$](?=[0-9])|(?<=[0-9])%")  # "#400", "$100", "50%"
+_WORDS_JOINED = re.compile(r"[A-Za-z]+(?:[&+/][A-Za-z]+)+", A)  # "Johnson&Johnson", "and/or"
+
+
+def looks_like_secret(value: str, *, identifier: bool = False) -> str:
     """Return "an SSN", "an activation key", "a password", or "" for anything else.
 
     The wizard saves answers to disk, so a secret typed into the wrong box must be
-    refused before it is stored. Names, e-mail addresses, web addresses, CCNs and
-    phone numbers do not count as passwords.
+    refused before it is stored (the rules are above). Names, addresses, e-mail and web
+    addresses, CCNs, ZIPs, phone numbers, dates, NPIs, PTANs, user IDs and ticket numbers
+    do not count. ``identifier`` is for user IDs, which people choose: there a word with
+    a number glued on is an ordinary ID, not a password.
     """
-    text = value.strip()
+    text = _folded(value.strip())
     if _SSN.search(text):
         return "an SSN"
-    if _KEY_SHAPE.fullmatch(text):
+    words = _WEB.sub(" / ", text)  # e-mail and web addresses are neither keys nor passwords
+    if _has_key(words):
         return "an activation key"
-    if not 8 <= len(text) <= 128 or any(c.isspace() for c in text):
-        return ""
-    if _EMAIL_SHAPE.fullmatch(text) or text.lower().startswith(("http://", "https://", "www.")):
-        return ""
-    symbols = {c for c in text if not c.isalnum()}
-    if not symbols - _NAME_MARKS:
-        return ""
-    kinds = (
-        any(c.islower() for c in text),
-        any(c.isupper() for c in text),
-        any(c.isdigit() for c in text),
-        True,
-    )
-    return "a password" if sum(kinds) >= 3 else ""
+    if any(_password_word(word, identifier=identifier) for word in words.split()):
+        return "a password"
+    return ""
+
+
+def _folded(text: str) -> str:
+    """Look-alike characters as plain ones: full-width and other digits, no invisible marks."""
+    if text.isascii():
+        return text
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
+def _has_key(text: str) -> bool:
+    """An activation key anywhere, maybe cut into pieces by spaces, line breaks or dashes."""
+    run: list[str] = []  # letters-and-digits pieces joined by key gaps
+    gaps: list[str] = []
+    end = 0
+    for match in _TOKEN.finditer(text):
+        if run and _KEY_GAP.fullmatch(text, end, match.start()):
+            gaps.append(text[end : match.start()])
+        else:
+            if _key_in(run, gaps):
+                return True
+            run, gaps = [], []
+        run.append(match.group())
+        end = match.end()
+    return _key_in(run, gaps)
+
+
+def _key_in(run: list[str], gaps: list[str]) -> bool:
+    for i in range(len(run)):
+        total = 0
+        for j in range(i, len(run)):
+            total += len(run[j])
+            if total > 32:
+                break
+            if total == 32 and _is_key(run[i : j + 1], gaps[i:j]):
+                return True
+    return False
+
+
+def _is_key(pieces: list[str], gaps: list[str]) -> bool:
+    if len(pieces) == 1:
+        return True  # 32 letters and digits in one piece: no word or number is that long
+    joined = "".join(pieces)
+    if joined.isdigit() or joined.isalpha():
+        return False  # cut into pieces, only letters and digits mixed are a key
+    if len(pieces) == 2 or all(_DASH_GAP.fullmatch(gap) for gap in gaps):
+        return True  # cut once (a line break, a space), or cut by dashes alone
+    words = [bool(_PLAIN.fullmatch(piece) or _ID_LIKE.fullmatch(piece)) for piece in pieces]
+    sizes = [len(piece) for piece in pieces]
+    if len(pieces) >= 4 and set(sizes[:-1]) == {sizes[0]} and sizes[-1] <= sizes[0]:
+        return not all(words)  # groups of 4 to 8, one at least not a word, name or number
+    return not any(words)  # pieces that all look random
+
+
+def _password_word(word: str, *, identifier: bool) -> bool:
+    """One word (no spaces) shaped like a password; see the rules above."""
+    core = word.strip("()[]{}\"'“”‘’,.;:?")  # the punctuation of a sentence around it
+    if len(core) < 8:
+        return False
+    lower = any(c.islower() for c in word)
+    upper = any(c.isupper() for c in word)
+    digit = any(c.isdigit() for c in word)
+    if identifier:
+        symbols = {c for c in word if not c.isalnum() and c.isprintable()} - _NAME_MARKS
+    elif digit or not _WORDS_JOINED.fullmatch(core):  # "Johnson&Johnson" is a name
+        symbols = {c for c in _AS_USUAL.sub("", word) if not c.isalnum() and c.isprintable()}
+        symbols -= _ORDINARY
+    else:
+        symbols = set()
+    if symbols and lower + upper + digit >= 2:
+        return True
+    if not digit and all(c.isalpha() or c in _NAME_MARKS for c in core):
+        return False  # letters and the marks of names: "O'Neil-Smith", "Mary-Password"
+    stem = re.sub(r"[^A-Za-z]+$", "", core)
+    plain = stem.lower().translate(_LEET)
+    if any(common in plain for common in _COMMON_WORDS):
+        return True
+    if identifier:
+        return bool(lower and upper and _LEET_INSIDE.search(core))
+    if plain in _COMMON_TEXT_WORDS or _INSIDE_LETTERS.search(core):
+        return True
+    glued = _WORD_NUMBER.fullmatch(re.sub(r"[!@#$%^&*]+$", "", core))
+    return bool(glued and glued.group(1).lower() not in _NUMBERED_PLACES)
+
+
+def _refused_secret(kind: str) -> CheckResult:
+    """A refusal that keeps nothing of what was typed: not in the message, not as the value."""
+    return CheckResult(ok=False, value="", message=_secret_message(kind))
 
 
 def _secret_message(kind: str) -> str:
@@ -252,15 +397,18 @@ def _identifier(value: str, what: str, limit: int, *, spaces: bool) -> CheckResu
         return fail(
             raw, f"You did not enter your {what}. Copy it from the e-mail that gave it to you."
         )
+    if len(raw) > limit:
+        return fail(raw, f"This is too long for a {what}; it has at most {limit} characters.")
+    # First: a key with a space or a hidden character in it is refused as a key.
+    secret = looks_like_secret(raw, identifier=True)
+    if secret:
+        return _refused_secret(secret)
     problem = control_problem(raw, what)
     if problem:
         return fail(raw, problem)
     if not spaces and any(c.isspace() for c in raw):
         return fail(raw, f"A {what} has no spaces; remove them and type it again.")
-    if len(raw) > limit:
-        return fail(raw, f"This is too long for a {what}; it has at most {limit} characters.")
-    secret = looks_like_secret(raw)
-    return fail(raw, _secret_message(secret)) if secret else ok(raw)
+    return ok(raw)
 
 
 def check_cac_or_navigator_id(value: str) -> CheckResult:
@@ -285,17 +433,18 @@ def check_harp_user_id(value: str) -> CheckResult:
 
 
 def check_text(value: str) -> CheckResult:
-    """Free-text answers are saved to disk, so they must not hold an SSN or a password;
-    anything else short and printable is fine.
+    """Free-text answers are saved to disk, so they must not hold an SSN, an activation
+    key or a password; anything else short and printable is fine. A refused secret is
+    not kept in the result either.
     """
     raw = value.strip()
     text = " ".join(raw.split())
     if not text:
         return fail(raw, "This answer is empty; please type a short answer.")
-    problem = control_problem(text, "answer")
-    if problem:
-        return fail(raw, problem)
     if len(text) > 200:
         return fail(raw, f"This answer has {len(text)} characters; keep it to 200 or fewer.")
-    secret = looks_like_secret(text)
-    return fail(raw, _secret_message(secret)) if secret else ok(text)
+    secret = looks_like_secret(raw)  # raw: a key cut by a line break is still a key
+    if secret:  # before hidden characters: a key with one in it is still a key
+        return _refused_secret(secret)
+    problem = control_problem(text, "answer")
+    return fail(raw, problem) if problem else ok(text)

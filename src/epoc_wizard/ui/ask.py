@@ -19,12 +19,15 @@ from __future__ import annotations
 import gc
 import shutil
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.errors import Interrupted
 from epoc_wizard.flowspec.load import collector_paused
 from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator, ask_action
+
+if TYPE_CHECKING:
+    from epoc_wizard.core.answers import Checked
 
 with collector_paused():
     import questionary
@@ -55,6 +58,48 @@ def _run(prompt: Any, *, text: bool = False) -> Any:
     if answer is None:  # questionary returns None when the prompt is cancelled
         raise Interrupted()
     return answer
+
+
+def _say(message: str) -> None:
+    width = max(40, shutil.get_terminal_size().columns - 2)
+    print(textwrap.fill(message, width, initial_indent="  ", subsequent_indent="  "))
+
+
+def _secret(raw: Any) -> bool:
+    from epoc_wizard.checks import looks_like_secret  # after the first question: start-up
+
+    return isinstance(raw, str) and bool(looks_like_secret(raw))
+
+
+def _check_on_enter(
+    app: Any, validate: Validator, checked: list[Checked], *, clear_all: bool
+) -> None:
+    """Check the answer when Enter is pressed, before the prompt accepts it.
+
+    An accepted answer ends the prompt as usual (its result is put in ``checked``). A
+    refused one leaves the prompt running: the line is cleared if it holds a secret,
+    then the sentence is printed above the prompt, which prompt_toolkit erases and
+    draws again below it, so a refused secret is gone from the screen.
+    """
+    from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    extra = KeyBindings()
+
+    @extra.add("enter", eager=True)
+    @extra.add("escape", "enter", eager=True)
+    def _enter(event: Any) -> None:
+        buffer = event.current_buffer
+        result = validate(buffer.text)
+        if result.ok:
+            checked.append(result)
+            buffer.validate_and_handle()
+            return
+        if clear_all or _secret(buffer.text):
+            buffer.reset()
+        run_in_terminal(lambda: _say(result.message))
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
 
 
 def _stop_on_ctrl_d(app: Any) -> None:
@@ -107,23 +152,27 @@ class Prompter:
             )
             return list(value)
 
-        # A refused answer's sentence is printed in full above the prompt, which is then
-        # asked again with what was typed: questionary's own validation line is one
-        # screen line long and would cut off the part that says how to fix it.
+        # Each answer is checked when Enter is pressed, inside the prompt: a refused
+        # answer's sentence is printed in full above the prompt (questionary's own
+        # validation line is one screen line long and would cut off the part that says
+        # how to fix it), and the prompt stays, with what was typed in it so that it can
+        # be corrected; a refused secret (or anything that looks like one) is cleared
+        # from the line first, so it is never shown again, not even as an answered line.
         typed = question.default if isinstance(question.default, str) else ""
         while True:
             if question.secret:
-                raw = _run(questionary.password(text, style=_STYLE, instruction=hint), text=True)
+                prompt = questionary.password(text, style=_STYLE, instruction=hint)
             else:
-                raw = _run(
-                    questionary.text(text, default=typed, style=_STYLE, instruction=hint), text=True
-                )
-            result = validate(raw)
+                prompt = questionary.text(text, default=typed, style=_STYLE, instruction=hint)
+            checked: list[Checked] = []
+            _check_on_enter(prompt.application, validate, checked, clear_all=question.secret)
+            raw = _run(prompt, text=True)
+            result = checked[-1] if checked else validate(raw)
             if result.ok:
                 return result.value
-            width = max(40, shutil.get_terminal_size().columns - 2)
-            print(textwrap.fill(result.message, width, initial_indent="  ", subsequent_indent="  "))
-            typed = "" if question.secret else raw
+            # Only if the prompt ended some other way: say why, and never offer a secret.
+            _say(result.message)
+            typed = "" if question.secret or _secret(raw) else raw
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
         return ask_action(self, step, waiting=waiting, can_go_back=can_go_back)

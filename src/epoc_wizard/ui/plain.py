@@ -53,6 +53,9 @@ class PlainPrompter:
             result = validate(raw)
             if result.ok:
                 return result.value
+            # The sentence never repeats what was typed, and nothing typed is offered back
+            # as a default: a refused secret is not printed again (no escape codes here,
+            # so the terminal's own echo of the typed line cannot be cleared).
             print(result.message)
 
     def _pick_many(
