@@ -326,6 +326,7 @@ def test_check_kinds_are_the_documented_ones() -> None:
     assert set(CHECKS) == {
         "ccn", "ptan", "state", "zip", "email", "phone", "epoc_user_id", "activation_key",
         "facility_id", "cac_or_navigator_id", "cmsnet_user_id", "harp_user_id", "text",
+        "new_harp_user_id", "work_email", "ticket",
     }  # fmt: skip
     assert frozenset({"ccn", "zip"}) == STATE_AWARE
 

@@ -195,7 +195,7 @@ SHAPES: list[tuple[str, bytes, str]] = [
         json.dumps({"schema": 1, "journeys": {JID: {**GOOD, "id": "other"}}}).encode(),
         "but calls itself 'other'",
     ),
-    ("newer schema", b'{"schema": 2, "journeys": {}}', "written by a newer epoc-wizard"),
+    ("newer schema", b'{"schema": 3, "journeys": {}}', "written by a newer epoc-wizard"),
     ("newer schema", b'{"schema": 99, "journeys": {"x": 1}}', "Upgrade with"),
     ("old schema, wrong shape", b'{"schema": 0, "journeys": 5}', "cannot be converted"),
     ("old schema, wrong shape", b'{"schema": 0, "journeys": {"a": {}}}', "cannot be converted"),
@@ -302,8 +302,8 @@ def test_older_schema_migrates_and_is_kept_in_the_backup(home: Path, wizard: Wiz
     done = wizard("resume", JID, "--answers", ANSWERS)
     assert done.returncode == 0, done.stderr
     doc = json.loads((home / STATE_FILE).read_text())
-    assert doc["schema"] == 1 and doc["journeys"][JID]["finished"]
-    assert json.loads((home / BACKUP_FILE).read_text())["schema"] in (0, 1)
+    assert doc["schema"] == 2 and doc["journeys"][JID]["finished"]
+    assert json.loads((home / BACKUP_FILE).read_text())["schema"] in (0, 2)
 
 
 # --- unreadable --------------------------------------------------------------------------------

@@ -392,14 +392,14 @@ def test_is_overdue_refuses_naive() -> None:
 @pytest.mark.parametrize(
     ("dt", "tz", "with_time", "expected"),
     [
-        (datetime(2025, 11, 3, 10, 15, tzinfo=LA), LA, True, "Mon 3 Nov 2025 10:15"),
+        (datetime(2025, 11, 3, 10, 15, tzinfo=LA), LA, True, "Mon 3 Nov 2025 10:15 PST"),
         (datetime(2025, 11, 3, 10, 15, tzinfo=LA), LA, False, "Mon 3 Nov 2025"),
-        (datetime(2025, 11, 3, 10, 15, tzinfo=LA), UTC, True, "Mon 3 Nov 2025 18:15"),
-        (datetime(2025, 11, 3, 22, 30, tzinfo=LA), UTC, True, "Tue 4 Nov 2025 06:30"),
+        (datetime(2025, 11, 3, 10, 15, tzinfo=LA), UTC, True, "Mon 3 Nov 2025 18:15 UTC"),
+        (datetime(2025, 11, 3, 22, 30, tzinfo=LA), UTC, True, "Tue 4 Nov 2025 06:30 UTC"),
         (datetime(2025, 11, 3, 22, 30, tzinfo=LA), NY, False, "Tue 4 Nov 2025"),
-        (datetime(2026, 1, 1, 9, 5, tzinfo=UTC), UTC, True, "Thu 1 Jan 2026 09:05"),
-        (datetime(2026, 2, 16, 0, 0, tzinfo=UTC), UTC, True, "Mon 16 Feb 2026 00:00"),
-        (datetime(2026, 3, 21, 12, 0, tzinfo=UTC), UTC, True, "Sat 21 Mar 2026 12:00"),
+        (datetime(2026, 1, 1, 9, 5, tzinfo=UTC), UTC, True, "Thu 1 Jan 2026 09:05 UTC"),
+        (datetime(2026, 2, 16, 0, 0, tzinfo=UTC), UTC, True, "Mon 16 Feb 2026 00:00 UTC"),
+        (datetime(2026, 3, 21, 12, 0, tzinfo=UTC), UTC, True, "Sat 21 Mar 2026 12:00 UTC"),
         (datetime(2026, 4, 5, 12, 0, tzinfo=UTC), UTC, False, "Sun 5 Apr 2026"),
         (datetime(2026, 5, 13, 12, 0, tzinfo=UTC), UTC, False, "Wed 13 May 2026"),
         (datetime(2026, 6, 19, 12, 0, tzinfo=UTC), UTC, False, "Fri 19 Jun 2026"),
@@ -408,7 +408,7 @@ def test_is_overdue_refuses_naive() -> None:
         (datetime(2026, 9, 1, 12, 0, tzinfo=UTC), UTC, False, "Tue 1 Sep 2026"),
         (datetime(2026, 10, 12, 12, 0, tzinfo=UTC), UTC, False, "Mon 12 Oct 2026"),
         (datetime(2026, 11, 26, 12, 0, tzinfo=UTC), UTC, False, "Thu 26 Nov 2026"),
-        (datetime(2026, 12, 31, 23, 59, tzinfo=UTC), UTC, True, "Thu 31 Dec 2026 23:59"),
+        (datetime(2026, 12, 31, 23, 59, tzinfo=UTC), UTC, True, "Thu 31 Dec 2026 23:59 UTC"),
     ],
 )
 def test_format_local(dt: datetime, tz: ZoneInfo, with_time: bool, expected: str) -> None:
@@ -439,28 +439,29 @@ def test_fixture_due_matches_due_after() -> None:
         (
             datetime(2025, 11, 4, 9, 0, tzinfo=LA),
             LA,
-            "waiting since Mon 3 Nov 2025 10:15; expected by Wed 5 Nov 2025",
+            "waiting since Mon 3 Nov 2025 10:15 PST; expected by Wed 5 Nov 2025",
         ),
         (
             datetime(2025, 11, 5, 20, 59, 59, tzinfo=LA),  # the due moment itself
             LA,
-            "waiting since Mon 3 Nov 2025 10:15; expected by Wed 5 Nov 2025",
+            "waiting since Mon 3 Nov 2025 10:15 PST; expected by Wed 5 Nov 2025",
         ),
         (
             datetime(2025, 11, 6, 8, 0, tzinfo=LA),
             LA,
-            "overdue since Wed 5 Nov 2025 (waiting since Mon 3 Nov 2025 10:15)",
+            "overdue since Wed 5 Nov 2025 (waiting since Mon 3 Nov 2025 10:15 PST)",
         ),
-        # In UTC the same due moment falls early on Thursday.
+        # In UTC the same due moment falls early on Thursday; the due date is still the
+        # business calendar's Wednesday (issue 15).
         (
             datetime(2025, 11, 6, 4, 0, tzinfo=UTC),
             UTC,
-            "waiting since Mon 3 Nov 2025 18:15; expected by Thu 6 Nov 2025",
+            "waiting since Mon 3 Nov 2025 18:15 UTC; expected by Wed 5 Nov 2025",
         ),
         (
             datetime(2025, 11, 6, 6, 0, tzinfo=UTC),
             UTC,
-            "overdue since Thu 6 Nov 2025 (waiting since Mon 3 Nov 2025 18:15)",
+            "overdue since Wed 5 Nov 2025 (waiting since Mon 3 Nov 2025 18:15 UTC)",
         ),
     ],
 )
@@ -474,28 +475,28 @@ def test_describe_business_day_wait(now: datetime, tz: ZoneInfo, expected: str) 
         (
             datetime(2025, 11, 3, 10, 20, tzinfo=LA),
             LA,
-            "waiting since Mon 3 Nov 2025 10:15; expected by 10:30",
+            "waiting since Mon 3 Nov 2025 10:15 PST; expected by 10:30 PST",
         ),
         (
             datetime(2025, 11, 3, 10, 45, tzinfo=LA),
             LA,
-            "overdue since 10:30 (waiting since Mon 3 Nov 2025 10:15)",
+            "overdue since 10:30 PST (waiting since Mon 3 Nov 2025 10:15 PST)",
         ),
         (
             datetime(2025, 11, 3, 18, 20, tzinfo=UTC),
             UTC,
-            "waiting since Mon 3 Nov 2025 18:15; expected by 18:30",
+            "waiting since Mon 3 Nov 2025 18:15 UTC; expected by 18:30 UTC",
         ),
         (
             datetime(2025, 11, 3, 18, 45, tzinfo=UTC),
             UTC,
-            "overdue since 18:30 (waiting since Mon 3 Nov 2025 18:15)",
+            "overdue since 18:30 UTC (waiting since Mon 3 Nov 2025 18:15 UTC)",
         ),
         # Looked at the next day: the due time needs its date.
         (
             datetime(2025, 11, 4, 9, 0, tzinfo=LA),
             LA,
-            "overdue since Mon 3 Nov 2025 10:30 (waiting since Mon 3 Nov 2025 10:15)",
+            "overdue since Mon 3 Nov 2025 10:30 PST (waiting since Mon 3 Nov 2025 10:15 PST)",
         ),
     ],
 )
@@ -509,7 +510,7 @@ def test_describe_short_wait_due_after_midnight() -> None:
     due = due_after(since, minutes=30)
     now = datetime(2025, 11, 3, 23, 55, tzinfo=LA)
     assert describe_wait(since, due, now, LA) == (
-        "waiting since Mon 3 Nov 2025 23:50; expected by Tue 4 Nov 2025 00:20"
+        "waiting since Mon 3 Nov 2025 23:50 PST; expected by Tue 4 Nov 2025 00:20 PST"
     )
 
 
@@ -533,12 +534,13 @@ def system_zone_tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("system_zone_tokyo")
-def test_tz_none_means_the_system_local_zone() -> None:
-    # Tokyo is UTC+9 with no daylight saving: 18:15 UTC is 03:15 the next day.
+def test_tz_none_means_the_business_calendar_not_the_system_zone() -> None:
+    # Tokyo is UTC+9: 18:15 UTC is 03:15 there the next day, but the text shows the
+    # business calendar (US Eastern), with the zone named (issue 15).
     now = datetime(2025, 11, 4, 0, 0, tzinfo=UTC)
-    assert format_local(SINCE) == "Tue 4 Nov 2025 03:15"
+    assert format_local(SINCE) == "Mon 3 Nov 2025 13:15 EST"
     assert describe_wait(SINCE, DUE_2BD, now) == (
-        "waiting since Tue 4 Nov 2025 03:15; expected by Thu 6 Nov 2025"
+        "waiting since Mon 3 Nov 2025 13:15 EST; expected by Wed 5 Nov 2025"
     )
 
 

@@ -53,7 +53,7 @@ def test_healthy_state_is_all_ok_through_the_cli(home: Path, wizard: Wizard) -> 
     for line in (
         f"OK       State folder: {home} (set by EPOC_WIZARD_HOME).",
         "OK       Permissions: only you can open the state folder (700) and its files (600).",
-        "OK       State file: 1 journey, all readable (schema 1).",
+        "OK       State file: 1 journey, all readable (schema 2).",
         "OK       Lock: no other session is using the state.",
         "OK       Flows: 5 flows load without problems.",
         "OK       Backup state.json.bak: 1 journey, readable",
@@ -186,7 +186,11 @@ def test_repair_with_no_usable_backup_starts_empty(home: Path) -> None:
     said = repair.repair(home, now=T0)
     assert "Could not restore state.json.bak (there is none), so the wizard starts again" in said[1]
     assert "Your old progress stays in state.damaged-20261123T140000Z.json" in said[1]
-    assert read_document(home) == {"schema": 1, "journeys": {}}
+    assert read_document(home) == {
+        "schema": 2,
+        "journeys": {},
+        "roster": {"people": {}, "facilities": {}},
+    }
 
 
 def test_repair_keeps_good_journeys_and_takes_damaged_ones_from_the_backup(home: Path) -> None:

@@ -56,6 +56,8 @@ SAMPLES: dict[str, Any] = {
     "cac_or_navigator_id": "NAV-12345",
     "cmsnet_user_id": "OAKNH01",
     "harp_user_id": "oakadmin1",
+    "new_harp_user_id": "oakadmin1",
+    "work_email": "admin@example.org",
     "secret": "never-kept-7",
     "date": "2026-11-23",
     "confirm": True,

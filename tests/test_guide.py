@@ -187,7 +187,7 @@ def test_export_markdown_and_html(context: Callable[..., Context], tmp_path: Pat
     saved = export(context(), "cmsnet-056304", None, "html", out, None)
     assert saved == f"Saved the record as {out}." and out.exists()
     page = out.read_text()
-    assert "@page { size: letter" in page and "&#9745;" in page and "SACRES01" in page
+    assert "@page { size: letter" in page and ">Done</td>" in page and "SACRES01" in page
     blank = export(context(), None, None, "md", None, "iqies")
     assert "Facility: ____" in blank and "- [ ] 1." in blank
     # Each line of a postal address ends the Markdown line (two spaces), so none run together.
@@ -289,18 +289,21 @@ def test_plain_mode_numbered_choices_no_colour(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # CMSNet is a legacy path: the wizard first asks whether the person's use moved.
-    typed = ["y", "2", "7", "1"]  # yes, keep the legacy steps; then a wrong number, Hospice
+    # CMSNet is a legacy path: the wizard first asks the flow's provider question, to say
+    # whether the person's use moved, and carries the answer into the flow (issue 15).
+    typed = ["7", "1", "2"]  # a wrong number, Hospice; keep the legacy steps
     code, shown = plain_run(context, monkeypatch, capsys, typed, "cmsnet", None)
     assert code == 130
+    assert shown.count("What kind of provider is this for") == 1  # never asked twice
+    assert "(yes or no)" not in shown
     for expected in (
         "Legacy path: parts of it have moved",
-        "(yes or no)",
-        "Continue with the legacy steps anyway",
         "What kind of provider is this for",
         "1. Hospice",
         "Type a number from 1 to 4",
         "That is not one of the choices",
+        "This is for a hospice",
+        "Continue with the legacy steps anyway",
         "Facility name",
     ):
         assert expected in shown
@@ -314,7 +317,7 @@ def test_plain_mode_offers_the_facility_ccn_and_takes_enter_for_none(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    typed = ["y", "2", "1", "Sunny Acres Hospice", "CA", ""]  # Enter takes the CCN, checked
+    typed = ["1", "2", "Sunny Acres Hospice", "CA", ""]  # Enter takes the CCN, checked
     code, shown = plain_run(context, monkeypatch, capsys, typed, "cmsnet", "056304")
     assert code == 130
     assert "[press Enter for 056304]" in shown

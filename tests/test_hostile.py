@@ -85,7 +85,8 @@ def test_every_check_answers_any_text_with_a_result(
     RUNS["checks: any text"] += 1
     result = run_check(kind, value, state=state)
     assert isinstance(result, CheckResult)
-    assert (result.message == "") == result.ok
+    # A refusal always says why; an accepted value may carry a warning to read.
+    assert result.ok or result.message != ""
     if not result.ok:
         assert result.message.strip().endswith((".", "?"))
     if kind == "activation_key":

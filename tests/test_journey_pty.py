@@ -15,12 +15,10 @@ from terminal import CTRL_C, CTRL_U, ENTER, finish, pick, spawn
 def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
     child = spawn(home, "start", "cmsnet")
     child.expect("Legacy path: parts of it have moved")
-    child.expect("Is this for")
-    child.send("y")  # a hospice: the wizard offers iQIES first
-    child.expect("What would you like to do")
-    pick(child, 1)  # keep the legacy steps, for the record
     child.expect("What kind of provider is this for")
-    pick(child, 0)  # Hospice
+    pick(child, 0)  # Hospice: its use moved, so the wizard offers iQIES first
+    child.expect("What would you like to do")
+    pick(child, 1)  # keep the legacy steps, for the record; Hospice is not asked again
     child.expect("Facility name")
     child.send("Sunny Acres Hospice" + ENTER)
     child.expect("State")
@@ -33,6 +31,8 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
     child.send("95814" + ENTER)
     child.expect("How many CMSNet user IDs")
     pick(child, 0)
+    child.expect("Check your answers at this step")  # the step's answers, on one screen
+    pick(child, 0)  # looks right
     child.expect("What next")
     pick(child, 0)  # done
     child.expect("Open the QTSO website")

@@ -92,6 +92,8 @@ VALUES: dict[str, Any] = {
     "cac_or_navigator_id": "NAV-42",
     "cmsnet_user_id": "SACRES01",
     "harp_user_id": "sacres01",
+    "new_harp_user_id": "jdoe2026",
+    "work_email": "admin@sunnyacres.example.org",
     "date": "07/14/2025",
     "secret": SECRET,
     "activation_key": KEY,
@@ -255,13 +257,13 @@ def test_secrets_are_never_written_anywhere(
         assert REFUSAL in err
 
     # 3. The same at the keyboard (in-process; the real terminal: the slow test below).
-    # CMSNet is a legacy path: yes, it is for a hospice; keep the legacy steps anyway.
-    person = Person(True, "cmsnet", "hospice", SSN, PASSWORD, STOP)
+    # CMSNet is a legacy path: a hospice (its use moved); keep the legacy steps anyway.
+    person = Person("hospice", "cmsnet", SSN, PASSWORD, STOP)
     ctx = context(asker=person)
     with pytest.raises(Interrupted):
         run_journey_command(ctx, "start", "cmsnet", "056388")
     outputs += [shown(ctx), *person.refused]
-    assert person.asked[2:] == ["provider_type"] + ["facility_name"] * 3
+    assert person.asked[2:] == ["facility_name"] * 3
     assert "looks like a Social Security number, and the wizard never stores" in person.refused[0]
     assert "password, and the" in person.refused[1]
 
@@ -287,7 +289,7 @@ def test_secrets_are_never_written_anywhere(
     assert code == 1 and f"Not done: {', '.join(['056388'] * len(FREE_TEXT))}." in flat
     assert flat.count("'facility_name' was refused: This looks like") == len(FREE_TEXT)
     # ...typed at the real prompt, one after the other (a wrapped key is pasted)...
-    person = AtTheKeyboard(True, "cmsnet", "resume")
+    person = AtTheKeyboard("hospice", "cmsnet", "resume")
     ctx = context(asker=person)
     typed = [PASTE.format(bad) if "\n" in bad else bad for bad in FREE_TEXT]
     with (
@@ -298,8 +300,8 @@ def test_secrets_are_never_written_anywhere(
     outputs += [shown(ctx), screen.text]
     assert person.asked[3:] == ["facility_name"], person.asked
     assert screen.text.count("never stores") == len(FREE_TEXT)
-    # The prompt is asked again with nothing typed in it.
-    assert screen.text.splitlines()[-1] == "? Facility name  As it appears on your CMS records."
+    # The prompt is asked again with nothing typed in it (stopped there: no answer shown).
+    assert screen.text.splitlines()[-1] == "? Facility name"
     # ...and with edit, which says why without repeating it.
     for bad in FREE_TEXT:
         with pytest.raises(WizardError) as refused:
@@ -343,6 +345,11 @@ def test_secrets_are_never_written_anywhere(
         assert code == 0, err
     assert len(list(records.glob("*.html"))) == len(_journeys(home)) >= 5
 
+    # 5. The access roster (issue 16): a person, a HARP user ID, a role or a batch entry
+    # that looks like a password, a key or an SSN is refused and never repeated; what the
+    # roster commands save, draft and print is searched with the rest below.
+    outputs += _roster_commands(monkeypatch, capsys, inputs)
+
     found, files = search(tmp_path, inputs, outputs)
     print(f"\nsentinel search: {files} files and {len(outputs)} outputs, found {found}")
     assert found == {}, found
@@ -364,6 +371,48 @@ def test_secrets_are_never_written_anywhere(
 
 
 cli = run_main
+
+
+def _roster_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], inputs: Path
+) -> list[str]:
+    """The roster commands, fed secrets where a person might type one; their outputs."""
+    outputs: list[str] = []
+    batch = inputs / "roster.yaml"
+    good = {"person": "Ana Lopez", "facility": "056304", "role": "PSO", "granted": "2026-10-01"}
+    batch.write_text(yaml.safe_dump({"entries": [good, {"person": "Vic", "harp_user_id": KEY}]}))
+    for args in (
+        *(["roster", "add", bad, "--facility", "056304"] for bad in (SSN, *FREE_TEXT[::4])),
+        *(["roster", "add", "Ben", "--harp-user-id", bad] for bad in (PASSWORD, KEY)),
+        ["roster", "add", "Ben", "--facility", "056304", "--role", KEY2],
+        ["roster", "request", "Vic", "--facility", "056304", "--role", KEY3],
+        ["roster", "change", "Ana Lopez", "--name", FULL_WIDTH_SSN],
+        ["roster", "pso-leaving", SSN],
+        ["roster", "approve", PASSWORD, "--facility", "056304"],
+        ["login", SSN],
+        ["roster", "add", "--answers", str(batch)],  # refused whole: nothing of it saved
+    ):
+        code, out, err = cli(monkeypatch, capsys, *args)
+        outputs += [out, err]
+        flat = " ".join(err.split())
+        assert code == 2, (args, err)
+        assert any(s in flat for s in ("never stores", "not on the roster", "neither a")), flat
+    # What the roster keeps, drafts and prints when nothing secret was given.
+    batch.write_text(yaml.safe_dump({"entries": [good]}))
+    for args in (
+        ["roster", "add", "--answers", str(batch)],
+        ["roster", "request", "Vic", "--works-for", "vendor", "--facility", "056304",
+         "--facility", "056305", "--role", "PBJ Viewer"],
+        ["roster", "approve", "Vic", "--facility", "056305"],
+        ["login", "Ana Lopez"],
+        ["roster", "pso-leaving", "Ana Lopez"],
+        ["roster", "list"],
+        ["status", "--json"],
+    ):  # fmt: skip
+        code, out, err = cli(monkeypatch, capsys, *args)
+        outputs += [out, err]
+        assert code == 0, (args, err)
+    return outputs
 
 
 class AtTheKeyboard(Person):
@@ -394,14 +443,12 @@ def test_secrets_typed_in_a_real_terminal_are_never_shown_or_kept(
     outputs: list[str] = []
     child = spawn(home, "start", "cmsnet", "--facility", "056388")
     child.logfile_read = transcript = io.StringIO()
-    # CMSNet is a legacy path: yes, it is for a hospice; keep the legacy steps anyway.
-    child.expect(r"or a hospice\?")
-    child.send(ENTER)  # the offered "yes"
+    # CMSNet is a legacy path: a hospice (its use moved); keep the legacy steps anyway.
+    child.expect("What kind of provider")
+    pick(child, 0)
     child.expect("What would you like to do")
     child.expect("Continue with the legacy steps")
     pick(child, 1)
-    child.expect("What kind of provider")
-    pick(child, 0)
     child.expect("Facility name")
     child.send(SSN + ENTER)
     child.expect("looks like a Social Security number, and the wizard never stores")
@@ -436,7 +483,12 @@ def test_secrets_typed_in_a_real_terminal_are_never_shown_or_kept(
     child.send(CTRL_C)
     assert finish(child) == 130
     outputs.append(transcript.getvalue())
-    assert "*" * 32 in transcript.getvalue()  # the password prompt showed only stars
+    # The password prompt showed only stars, and the answered line says nothing of the
+    # key, not even its length.
+    assert "*" * 8 in transcript.getvalue()
+    screen = Screen(width=110)
+    screen.write(transcript.getvalue())
+    assert "*" * 32 not in screen.text and KEY not in screen.text
 
     found, files = search(tmp_path, inputs, outputs)
     assert found == {}, found

@@ -43,7 +43,7 @@ def test_save_load_roundtrip_and_modes(home: Path) -> None:
     assert stat.S_IMODE((home / STATE_FILE).stat().st_mode) == 0o600
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     doc = json.loads((home / STATE_FILE).read_text())
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
 
 
 def test_save_keeps_other_journeys_and_previous_version(home: Path) -> None:
@@ -58,7 +58,11 @@ def test_save_keeps_other_journeys_and_previous_version(home: Path) -> None:
 
 
 def test_missing_file_is_empty(home: Path) -> None:
-    assert read_document(home) == {"schema": 1, "journeys": {}}
+    assert read_document(home) == {
+        "schema": 2,
+        "journeys": {},
+        "roster": {"people": {}, "facilities": {}},
+    }
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,10 @@ Rules, chosen once and kept here:
   daylight-saving change.
 * Human-readable text uses fixed English day and month names, so the output
   does not depend on the process locale.
+* Text shows times in the business calendar (US Eastern), each with its zone's name
+  ("10:15 EST"), and a business-day due date as the date it is there: never the day
+  the computer's own zone would make of it (issue 15). The state file and
+  ``status --json`` hold the same instants, so text and JSON give the same dates.
 
 Nothing here reads the clock: every "now" is a parameter, which keeps the
 functions pure and the tests deterministic. The ``holidays`` package is
@@ -48,10 +52,12 @@ __all__ = [
     "CMS_TIMEZONE_NAME",
     "USEastern",
     "add_business_days",
+    "business_date",
     "business_days_between",
     "cms_timezone",
     "describe_wait",
     "due_after",
+    "format_due",
     "format_local",
     "is_business_day",
     "is_overdue",
@@ -312,16 +318,40 @@ def _format_day(dt: datetime) -> str:
     return f"{_DAY_NAMES[dt.weekday()]} {dt.day} {_MONTH_NAMES[dt.month - 1]} {dt.year}"
 
 
-def format_local(dt: datetime, tz: tzinfo | None = None, *, with_time: bool = True) -> str:
-    """dt in zone tz (None: the system's local zone) as "Mon 3 Nov 2025 10:15".
+def business_date(dt: datetime) -> date:
+    """The calendar date of dt in the business calendar (US Eastern): the date a due
+    date is, whatever zone the computer showing it is in. dt must be timezone-aware."""
+    _require_aware(dt, "dt")
+    return dt.astimezone(cms_timezone()).date()
 
-    With with_time=False only the day: "Mon 3 Nov 2025". Day and month names
-    are fixed English, whatever the locale. dt must be timezone-aware.
+
+def _zone_name(dt: datetime) -> str:
+    return dt.tzname() or dt.strftime("%z")
+
+
+def format_local(dt: datetime, tz: tzinfo | None = None, *, with_time: bool = True) -> str:
+    """dt as "Mon 3 Nov 2025 10:15 EST": in zone tz, or, with None, in the business
+    calendar (US Eastern, ``cms_timezone``), never the computer's own zone, so the day
+    shown is the day the state file and ``status --json`` give, wherever it is read.
+
+    A time is always followed by its zone's name (EST, EDT, PST, UTC, ...). With
+    with_time=False only the day: "Mon 3 Nov 2025". Day and month names are fixed
+    English, whatever the locale. dt must be timezone-aware.
     """
     _require_aware(dt, "dt")
-    local = dt.astimezone(tz)
+    local = dt.astimezone(tz or cms_timezone())
     text = _format_day(local)
-    return f"{text} {_format_time(local)}" if with_time else text
+    return f"{text} {_format_time(local)} {_zone_name(local)}" if with_time else text
+
+
+def format_due(since: datetime, due: datetime) -> str:
+    """When a wait that began at since is expected to end, as text: a wait of a day or
+    more by its date in the business calendar ("Mon 14 Dec 2026"), a shorter one by its
+    day and time ("Mon 23 Nov 2026 09:30 EST"). Both must be timezone-aware."""
+    _require_aware(since, "since")
+    _require_aware(due, "due")
+    short = due.astimezone(UTC) - since.astimezone(UTC) < timedelta(days=1)
+    return format_local(due) if short else _format_day(due.astimezone(cms_timezone()))
 
 
 def describe_wait(
@@ -330,29 +360,32 @@ def describe_wait(
     now: datetime,
     tz: tzinfo | None = None,
 ) -> str:
-    """A short phrase for a wait, in zone tz (None: the system's local zone).
+    """A short phrase for a wait, with times in zone tz (None: the business calendar,
+    US Eastern).
 
-    Not overdue: "waiting since Mon 3 Nov 2025 10:15; expected by Wed 5 Nov 2025".
-    Overdue: "overdue since Wed 5 Nov 2025 (waiting since Mon 3 Nov 2025 10:15)".
+    Not overdue: "waiting since Mon 3 Nov 2025 10:15 EST; expected by Wed 5 Nov 2025".
+    Overdue: "overdue since Wed 5 Nov 2025 (waiting since Mon 3 Nov 2025 10:15 EST)".
 
-    The due moment is shown as the local day it falls on; for a wait shorter
-    than a day it is shown with its time ("expected by 10:30"), and with its
-    day too if that is not the local day of now. All three datetimes must be
+    A wait of a day or more ends on a date of the business calendar (``due_after``):
+    that date is shown, in every zone, never the day the end of it falls on elsewhere
+    (23:59:59 Eastern is already the next day in Guam or on a server set to UTC). A
+    wait shorter than a day is shown with its time and zone ("expected by 10:30 EST"),
+    and with its day too if that is not the day of now. All three datetimes must be
     timezone-aware.
     """
     _require_aware(since, "since")
     _require_aware(due, "due")
     _require_aware(now, "now")
-    local_due = due.astimezone(tz)
+    zone = tz or cms_timezone()
     # Through UTC: subtracting two datetimes that share a tzinfo ignores their offsets.
     if due.astimezone(UTC) - since.astimezone(UTC) < timedelta(days=1):
-        if local_due.date() == now.astimezone(tz).date():
-            due_text = _format_time(local_due)
-        else:
-            due_text = f"{_format_day(local_due)} {_format_time(local_due)}"
+        local_due = due.astimezone(zone)
+        due_text = f"{_format_time(local_due)} {_zone_name(local_due)}"
+        if local_due.date() != now.astimezone(zone).date():
+            due_text = f"{_format_day(local_due)} {due_text}"
     else:
-        due_text = _format_day(local_due)
-    since_text = format_local(since, tz)
+        due_text = _format_day(due.astimezone(cms_timezone()))
+    since_text = format_local(since, zone)
     if is_overdue(due, now):
         return f"overdue since {due_text} (waiting since {since_text})"
     return f"waiting since {since_text}; expected by {due_text}"

@@ -37,10 +37,25 @@ def shown(value: Any) -> str:
     return str(value) if value not in (None, "") else "(none)"
 
 
-def late_advice(late: str | None, contact: str | None, phone: str | None) -> str:
-    """What to do about an overdue wait: the flow's advice, then who to call."""
-    who = f" Then call {contact}" + (f" at {phone}" if phone else "") + "." if contact else ""
-    return f"{(late or '').strip()}{who}".strip()
+def late_advice(
+    late: str | None,
+    contact: str | None,
+    phone: str | None,
+    *,
+    other_phones: list[str] | tuple[str, ...] = (),
+    desk: str = "",
+) -> str:
+    """What to do about an overdue wait: the flow's advice, then who to call: the desk's
+    number, its ``other_phones`` (numbers other dated sources give, until one is
+    confirmed) and ``desk``, a sentence on whether it is open now (``flowspec/deskhours.py``)."""
+    who = ""
+    if contact:
+        who = f" Then call {contact}" + (f" at {phone}" if phone else "")
+        if other_phones:
+            who += f" (if that does not get through: {' or '.join(other_phones)})"
+        who += "."
+    advice = f"{(late or '').strip()}{who}".strip()
+    return f"{advice} {desk.strip()}".strip() if desk.strip() and contact else advice
 
 
 def long_date(date: dt.date) -> str:

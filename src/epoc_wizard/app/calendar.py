@@ -14,6 +14,7 @@ The ``icalendar`` package writes the format; it is imported only by this command
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,11 @@ def to_ics(found: list[dict[str, Any]], now: dt.datetime) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     stamp = now.astimezone(dt.UTC)
+    from epoc_wizard.words import printable
+
     for e in found:
+        # Labels and titles come from the state file and flows: no control characters.
+        e = {**e, **{k: printable(e[k], lines=True) for k in ("summary", "description")}}
         event = Event()
         event.add("uid", e["uid"])
         event.add("dtstamp", stamp)
@@ -162,6 +167,12 @@ def calendar(
             f"Give the due date with: epoc-wizard edit {journey.id} poc_letter_due",
         )
     path = output if output is not None else Path(f"epoc-wizard-{safe_name(journey.id)}.ics")
+    if output is None and os.path.lexists(path) and not force:
+        raise UsageError(
+            f"{path} is already here (from an earlier run) and was left unchanged.",
+            "Add --force to replace it (importing it again updates the same events), or "
+            "--output FILE to write another file.",
+        )
     target = checked_target(path, ctx.store.directory, force)
     write_new(target, path, to_ics(found, now), force)
     n = len(found)

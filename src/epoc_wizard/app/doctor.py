@@ -12,7 +12,7 @@ import sys
 from epoc_wizard.state.finding import Finding
 from epoc_wizard.state.health import Reading, diagnose
 from epoc_wizard.state.repair import repair
-from epoc_wizard.words import plural
+from epoc_wizard.words import plural, printable
 
 
 def flow_findings(reading: Reading) -> list[Finding]:
@@ -85,9 +85,10 @@ def main(*, repair_it: bool) -> int:
         said = repair()
         print("Repair:" if said else "Repair: nothing needed repairing.")
         for line in said:
-            print(f"  {line}")
+            print(printable(f"  {line}", lines=True))
         print()
     findings = diagnose(flows=flow_findings)
-    print(render(findings))
+    # Journey ids, flow names and file names come from the state folder: shown, not obeyed.
+    print(printable(render(findings), lines=True))
     sys.stdout.flush()
     return 1 if any(f.level == "problem" for f in findings) else 0

@@ -11,13 +11,14 @@ comes up that much sooner (docs/performance.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.app.context import Context
 from epoc_wizard.app.triage import run_triage
 from epoc_wizard.errors import UsageError, WizardError
-from epoc_wizard.flowspec.model import Flow, Step
+from epoc_wizard.flowspec.model import Flow, Question, Step
 from epoc_wizard.flowspec.outline import one, whom
 from epoc_wizard.words import long_date
 
@@ -32,24 +33,75 @@ def run_journey_command(
     target: str | None,
     facility: str | None,
     dates: dict[str, str | None] | None = None,
+    *,
+    quiet: bool = False,
 ) -> None:
     """``start [FLOW]`` or ``resume [JOURNEY]``: the one function both ways in call.
 
     Mistakes in the command line itself (a bad CCN, an unknown flow, a date that is not
     one) are reported first, before anything about the terminal or the answers file.
     ``dates`` are ``start``'s ``--due`` and ``--received``: the plan of correction's
-    dates, by what they set (``poc_letter_due``, ``poc_received``)."""
+    dates, by what they set (``poc_letter_due``, ``poc_received``). ``quiet`` (with an
+    answers file) prints one line per journey instead of every step (issue 15)."""
     facility = normalize_facility(facility)
     given = _dates(dates or {})
+    if quiet and ctx.answers_path is None and ctx.answers is None:
+        raise UsageError(
+            "--quiet works with --answers FILE: at the keyboard, the steps are what you "
+            "answer, so they are always shown."
+        )
     if name == "start" and target is not None:
         ctx.catalog.get(target)
     ctx.ask()
     ctx.store.journeys()  # a damaged state file is reported before any question is asked
     if name == "start":
         say_if_stale(ctx)
-        start(ctx, target, facility, given)
-    else:
-        resume(ctx, target, facility)
+        if ctx.answers is not None and "facilities" in ctx.answers.data:
+            start_batch(ctx, target, quiet=quiet)
+            return
+    run = silenced(ctx) if quiet else ctx
+    journey = (
+        start(run, target, facility, given) if name == "start" else resume(run, target, facility)
+    )
+    if quiet and journey is not None:
+        _say_lines([one_line(journey, ctx.now())])
+
+
+def _say_lines(lines: list[str]) -> None:
+    """Lines a script may read, one per journey: printed whole, never wrapped."""
+    from epoc_wizard.words import printable
+
+    for line in lines:
+        print(printable(line), flush=True)
+
+
+def silenced(ctx: Context) -> Context:
+    """The same world with a view that shows nothing (``--quiet``): step panels, notices
+    and drafts are drawn into memory and dropped. Errors still reach stderr."""
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    from epoc_wizard.ui.show import View
+
+    quiet = View(plain=True, console=Console(file=io.StringIO(), width=100))
+    return dataclasses.replace(ctx, _view=quiet)
+
+
+def one_line(journey: Journey, now: dt.datetime) -> str:
+    """A journey in one line, for batches: facility, id, steps done, where it stands."""
+    s = journey.summary
+    head = f"{journey.facility or journey.label or '-'}  {journey.id}  {s.done}/{s.total} steps"
+    record = journey.record(s.step_id or "")
+    if journey.finished:
+        return f"{head}  finished"
+    if record.status == "waiting" and record.wait:
+        from epoc_wizard.dates import describe_wait
+
+        w = record.wait
+        return f"{head}  waiting for {w.wait_for}: {describe_wait(w.since, w.due, now)}"
+    return f"{head}  next: {s.step_title}" if s.step_title else head
 
 
 _DATE_OPTIONS = {"poc_letter_due": "--due", "poc_received": "--received"}
@@ -65,7 +117,9 @@ def _dates(dates: dict[str, str | None]) -> dict[str, str]:
             continue
         result = check_date(raw)
         if not result.ok:
-            raise UsageError(f"{_DATE_OPTIONS[sets]} {raw!r}: {result.message}")
+            from epoc_wizard.checks import echo
+
+            raise UsageError(f"{_DATE_OPTIONS[sets]} {echo(raw)}: {result.message}")
         out[sets] = str(result.value)
     return out
 
@@ -97,11 +151,28 @@ def _unfinished(store: Store) -> list[Journey]:
     return sorted(out, key=lambda j: j.updated, reverse=True)
 
 
-def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
+def _provider_question(flow: Flow) -> Question | None:
+    """The flow's question whose choices are the provider types its moves name."""
+    named = {p for r in flow.retired for p in r.for_}
+    return next(
+        (
+            q
+            for q in flow.questions()
+            if q.kind == "select" and named <= {o.value for o in q.options or []}
+        ),
+        None,
+    )
+
+
+def _check_retired(ctx: Context, flow: Flow, provider: Any) -> tuple[Flow, dict[str, Any]]:
     """Say plainly, with dates, what of a legacy flow moved elsewhere; for a provider
-    whose use moved, offer (or, when known, take) the flow that replaces it."""
+    whose use moved, offer (or, when known, take) the flow that replaces it.
+
+    Without a provider yet, the flow's own provider question is asked here, once: its
+    answer is carried into whichever flow is followed (issue 15: no "Is this for a
+    nursing home?" followed by the same question again)."""
     if not flow.retired:
-        return flow
+        return flow, {}
     ctx.view.notice(
         "Legacy path: parts of it have moved",
         "\n".join(
@@ -110,27 +181,41 @@ def _check_retired(ctx: Context, flow: Flow, provider: Any) -> Flow:
             for r in flow.retired
         ),
     )
-    if provider is not None:
-        moved = next((r for r in flow.retired if provider in r.for_), None)
-        if moved is None:
-            return flow
-        replacement = ctx.catalog.get(moved.replacement)
-        whose = one(str(provider))
-        if ctx.answers is not None:  # the file names this flow: it is followed, with a word
-            ctx.view.info(
-                f"For {whose} the current path is '{replacement.title}' (epoc-wizard start "
-                f"{replacement.id}). The legacy steps follow because {ctx.answers.name} "
-                "names this flow."
-            )
-            return flow
-        pick = ctx.ask().choose(
-            f"This is for {whose}. What would you like to do?",
-            [
-                (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
-                (flow.id, "Continue with the legacy steps anyway (for the record)"),
-            ],
+    carried: dict[str, Any] = {}
+    if provider is None and ctx.answers is not None:
+        return flow, carried  # the file names this flow: it is followed, in its order
+    if provider is None:
+        question = _provider_question(flow)
+        if question is None:
+            return _check_retired_unnamed(ctx, flow), {}
+        from epoc_wizard.core.answers import validator
+
+        provider = ctx.ask().ask(question, validator(question, {}))
+        carried = {question.id: provider}
+    moved = next((r for r in flow.retired if provider in r.for_), None)
+    if moved is None:
+        return flow, carried
+    replacement = ctx.catalog.get(moved.replacement)
+    whose = one(str(provider))
+    if ctx.answers is not None:  # the file names this flow: it is followed, with a word
+        ctx.view.info(
+            f"For {whose} the current path is '{replacement.title}' (epoc-wizard start "
+            f"{replacement.id}). The legacy steps follow because {ctx.answers.name} "
+            "names this flow."
         )
-        return flow if pick == flow.id else replacement
+        return flow, carried
+    pick = ctx.ask().choose(
+        f"This is for {whose}. What would you like to do?",
+        [
+            (replacement.id, f"Use '{replacement.title}' instead (recommended)"),
+            (flow.id, "Continue with the legacy steps anyway (for the record)"),
+        ],
+    )
+    return (flow if pick == flow.id else replacement), carried
+
+
+def _check_retired_unnamed(ctx: Context, flow: Flow) -> Flow:
+    """A legacy flow with no provider question: ask whether the move applies."""
     providers = list(dict.fromkeys(p for r in flow.retired for p in r.for_))
     asked = " or ".join(one(p) for p in providers)
     if not ctx.ask().confirm(f"Is this for {asked}?", default=True):
@@ -198,7 +283,8 @@ def start(
         if ctx.answers is not None
         else preset.get("provider_type")
     )
-    flow = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
+    flow, carried = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
+    preset = {**preset, **carried}
     facility_q = flow.identifying("facility_ccn")
     if facility is None and ctx.answers is not None:
         if ctx.answers.data.get("facility") is not None:
@@ -267,12 +353,14 @@ def start(
     return ctx.run(flow, journey)
 
 
-def start_batch(ctx: Context, flow_id: str | None) -> None:
+def start_batch(ctx: Context, flow_id: str | None, *, quiet: bool = False) -> None:
     """One journey per facility listed under ``facilities:`` in the answers file.
 
     Each entry is ``{facility: CCN, answers: {...}}``; its answers are added to the
     file's shared ``answers``. A facility whose answers are refused is reported and the
-    others go on; the run fails at the end if any did.
+    others go on; the run fails at the end if any did. The run ends with one line per
+    facility; with ``quiet`` that is all it prints (issue 15: ten facilities printed
+    about 2,500 lines of step panels).
     """
     assert ctx.answers is not None
     entries = ctx.answers.data["facilities"]
@@ -284,6 +372,7 @@ def start_batch(ctx: Context, flow_id: str | None) -> None:
             "{facility: '056304', answers: {...}}."
         )
     failed = []
+    lines = []
     for entry in entries:
         own = entry.get("answers") or {}
         answers = {
@@ -297,20 +386,31 @@ def start_batch(ctx: Context, flow_id: str | None) -> None:
 
         one = AnswersFile(data, f"{ctx.answers.name} (facility {entry['facility']})")
         sub = ctx.with_answers(one)
+        if quiet:
+            sub = silenced(sub)
         try:
-            start(
+            journey = start(
                 sub,
                 flow_id,
                 normalize_facility(str(entry["facility"]), f"{ctx.answers.name}: facility"),
             )
         except WizardError as exc:
             failed.append(str(entry["facility"]))
-            ctx.view.info(exc.message)
+            if not quiet:
+                ctx.view.info(exc.message)
+            why = exc.message if quiet else "see why above"
+            lines.append(f"{entry['facility']}  NOT DONE: {why}")
+            continue
+        if journey is not None:
+            lines.append(one_line(journey, ctx.now()))
     done = len(entries) - len(failed)
-    ctx.view.info(
+    lines.append(
         f"Started or continued {done} of {len(entries)} facilities."
         + (f" Not done: {', '.join(failed)}." if failed else "")
     )
+    if not quiet:
+        ctx.view.info("")
+    _say_lines(lines)
     if failed:
         raise WizardError(
             f"{len(failed)} of {len(entries)} facilities could not be "
@@ -373,11 +473,12 @@ def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> 
         )
     if question.secret:
         raise UsageError(f"'{question_id}' is never saved, so there is nothing to change.")
+    note = ""  # what the check says about a value it keeps ("Did you mean ...?")
     if value is not None:
         result = check_answer(question, value, journey.answers)
         if not result.ok:
             raise WizardError(f"That answer was refused: {result.message}")
-        new = result.value
+        new, note = result.value, result.message
     else:
         old = journey.answers.get(question_id)
         if old is not None:
@@ -391,6 +492,8 @@ def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> 
     added = [flow.step(s).title for s in after if s not in before]
     removed = [flow.step(s).title for s in before if s not in after]
     parts = [f"Saved. {question.short_label}: {question.display(new)}"]
+    if note:
+        parts.append(note)
     if changed.facility != journey.facility and journey.facility and journey.facility in changed.id:
         parts.append(
             f"The journey is now filed under facility {changed.facility}; its "
@@ -448,3 +551,18 @@ def _change_estimate(
         f"(the wizard's guess was {step.estimate.business_days}). 'epoc-wizard status' "
         "uses it for the plan-of-correction due date."
     )
+
+
+def delete(store: Store, journey_id: str) -> str:
+    """``reset``: delete the journey's saved progress, then its e-mail drafts, which name
+    the facility (never through a link: ``outputs/drafts.remove_drafts``)."""
+    from epoc_wizard.outputs.drafts import remove_drafts
+    from epoc_wizard.words import plural
+
+    store.delete(journey_id)
+    removed = remove_drafts(store.directory, journey_id)
+    drafts = plural(removed.count, "e-mail draft", "e-mail drafts")
+    said = f"Deleted {journey_id}" + (f" and its {drafts}" if removed.count else "") + "."
+    if removed.left:
+        said += f" Its e-mail drafts were not all deleted: {removed.left}"
+    return said

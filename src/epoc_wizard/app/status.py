@@ -8,6 +8,12 @@ The state file is text anyone could have edited, so every value it shows goes th
 ``words.printable`` (issue 12): one line each, with terminal control sequences, bidi
 overrides and zero-width characters shown as escapes. ``--json`` keeps the values as they
 are, but writes those characters as JSON escapes (``\u001b``), never raw.
+
+Dates and times (issue 15): text and ``--json`` give times on the business calendar (US
+Eastern, ``dates.py``), whatever offset was saved and whatever zone the computer is in,
+so a date in the text is always the date in the JSON. ``--json`` is documented in
+docs/status-json.md, and ``--json-schema`` prints its JSON Schema (``status.schema.json``,
+shipped beside this module).
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import sys
 from typing import Any
 
 from epoc_wizard.core.access import sentence, standing
-from epoc_wizard.dates import format_local
+from epoc_wizard.core.roster import lines as roster_lines
+from epoc_wizard.core.roster import report as roster_report
+from epoc_wizard.dates import business_date, cms_timezone, format_local
 from epoc_wizard.state.document import read_document, state_dir
 from epoc_wizard.words import HIDDEN, late_advice, printable
 
@@ -33,6 +41,17 @@ def _time(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return t if t is not None and t.tzinfo is not None else None
+
+
+def _instant(value: Any) -> str | None:
+    """A saved time as ISO 8601 in the business calendar (US Eastern), so its date is the
+    one the text shows, wherever the computer is and whatever offset was saved (issue 15)."""
+    t = _time(value)
+    return t.astimezone(cms_timezone()).isoformat() if t is not None else None
+
+
+def _state(value: Any) -> str | None:
+    return value if isinstance(value, str) and re.fullmatch(r"[A-Z]{2}", value) else None
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -77,6 +96,7 @@ def journey_rows(
     """One stable, JSON-ready row per journey, oldest facility group first."""
     rows = []
     skip = set(damaged(journeys))
+    today = business_date(now)
     for jid, j in journeys.items():
         if jid in skip or (facility and j.get("facility") != facility):
             continue
@@ -87,16 +107,19 @@ def journey_rows(
         waiting = None
         if isinstance(wait, dict):
             due = _time(wait.get("due"))
+            overdue = bool(due and now > due)
             waiting = {
                 "for": _str(wait.get("wait_for")),
-                "since": _str(wait.get("since")),
-                "due": _str(wait.get("due")),
-                "overdue": bool(due and now > due),
+                "since": _instant(wait.get("since")),
+                "due": _instant(wait.get("due")),
+                "overdue": overdue,
                 "late": _str(wait.get("late")),
                 "contact": _str(wait.get("contact")),
                 "phone": _str(wait.get("phone")),
+                "other_phones": [p for p in _list(wait.get("other_phones")) if _str(p)],
+                "desk": _desk(wait.get("open"), now) if overdue else None,
             }
-        finished = _str(j.get("finished"))
+        finished = _instant(j.get("finished"))
         rows.append(
             {
                 "id": jid,
@@ -104,6 +127,8 @@ def journey_rows(
                 "flow_title": _str(summary.get("flow_title")),
                 "facility": _str(j.get("facility")),
                 "label": _str(j.get("label")),
+                "state": _state(summary.get("state")),
+                "contact_email": _str(summary.get("email")),
                 "progress": {
                     "done": _count(summary.get("done")),
                     "total": _count(summary.get("total")),
@@ -113,9 +138,10 @@ def journey_rows(
                 else {"id": step_id, "title": _str(summary.get("step_title"))},
                 "finished": finished,
                 "waiting": waiting,
-                "access": standing(summary.get("access"), j.get("last_login"), now.date()),
+                "access": standing(summary.get("access"), j.get("last_login"), today),
                 "deadline": _deadline(j, now),
-                "updated": j.get("updated"),
+                "tickets": _tickets(j.get("tickets")),
+                "updated": _instant(j.get("updated")),
             }
         )
     # Facilities with the fewest days left to their plan of correction first (overdue
@@ -128,9 +154,43 @@ def journey_rows(
             soonest[r["facility"]] = min(left, soonest.get(r["facility"], left))
     never = 1 << 30
     rows.sort(
-        key=lambda r: (soonest.get(r["facility"], never), r["facility"] or "~", r["updated"] or "")
+        key=lambda r: (
+            soonest.get(r["facility"], never),
+            r["facility"] or "~",
+            "" if r["facility"] else r["label"] or "~",
+            r["updated"] or "",
+        )
     )
     return rows
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _tickets(value: Any) -> list[dict[str, Any]]:
+    """Help-desk ticket numbers recorded with ``epoc-wizard ticket``: number, step id and
+    title, when recorded."""
+    return [
+        {
+            "number": t["number"],
+            "step": _str(t.get("step")),
+            "title": _str(t.get("title")),
+            "recorded": _str(t.get("recorded")),
+        }
+        for t in _list(value)
+        if isinstance(t, dict) and _str(t.get("number"))
+    ]
+
+
+def _desk(hours: Any, now: dt.datetime) -> dict[str, Any] | None:
+    """Whether the desk to call is open now (``flowspec/deskhours.py``), and the sentence;
+    None when no source gives its hours."""
+    if not isinstance(hours, dict):
+        return None
+    from epoc_wizard.flowspec.deskhours import sentence, status
+
+    return {**status(hours, now), "sentence": sentence(hours, now)}
 
 
 def _deadline(journey: dict[str, Any], now: dt.datetime) -> dict[str, Any] | None:
@@ -154,13 +214,14 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
-def render_json(rows: list[dict[str, Any]]) -> str:
+def render_json(rows: list[dict[str, Any]], roster: dict[str, Any] | None = None) -> str:
     """The rows as JSON; characters that ``printable`` would not print as they are (and
     that JSON may hold raw: C1 controls, bidi and zero-width characters, lone
     surrogates) are written as ``\\uXXXX`` escapes, so the data is the same for a
     program and harmless on a terminal."""
     text = json.dumps(
-        {"version": JSON_VERSION, "journeys": rows, "totals": totals(rows)},
+        {"version": JSON_VERSION, "journeys": rows, "totals": totals(rows)}
+        | ({"roster": roster} if roster is not None else {}),
         indent=2,
         ensure_ascii=False,
     )
@@ -197,11 +258,16 @@ def render_text(
     out: list[str] = []
     group: object = object()
     for r in rows:
-        if r["facility"] != group:
-            group = r["facility"]
+        # Journeys without a CCN (an assister's) go under the name they were given.
+        key = r["facility"] or (None, r["label"])
+        if key != group:
+            group = key
             name = f" ({r['label']})" if r["label"] else ""
             out.append("")
-            head = f"Facility {group}{name}" if group else "Not tied to one facility"
+            if r["facility"]:
+                head = f"Facility {r['facility']}{name}"
+            else:
+                head = r["label"] or "Not tied to one facility"
             out.append(printable(head))
         out.append(_row_text(r, now, width))
     t = totals(rows)
@@ -235,7 +301,14 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
 
             lines.append(f"    Waiting for {w['for']}: {describe_wait(since, due, now)}")
         if w["overdue"]:
-            lines.append(f"    OVERDUE: {late_advice(w['late'], w['contact'], w['phone'])}")
+            desk = w["desk"]["sentence"] if w["desk"] else ""
+            advice = late_advice(
+                w["late"], w["contact"], w["phone"], other_phones=w["other_phones"], desk=desk
+            )
+            lines.append(f"    OVERDUE: {advice}")
+    for t in r["tickets"]:
+        about = f" ({t['title'] or t['step']})" if t["title"] or t["step"] else ""
+        lines.append(f"    Help-desk ticket: {t['number']}{about}")
     if r["access"]:
         lines.append(f"    {sentence(r['access'], r['id'])}")
     if r["deadline"] and not r["finished"]:
@@ -246,8 +319,9 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
 
 
 def _fit(line: str, width: int) -> str:
-    # Long lines wrap with an indent rather than being cut: nothing is hidden.
-    if len(line) <= width or width < 40:
+    # Long lines wrap with an indent rather than being cut: nothing is hidden. Piped or
+    # redirected, a line stays whole, for grep and scripts (issue 15).
+    if len(line) <= width or width < 40 or not sys.stdout.isatty():
         return line
     import textwrap
 
@@ -265,6 +339,14 @@ def _facilities(journeys: dict[str, Any]) -> list[str]:
     )
 
 
+def roster_text(roster: dict[str, Any]) -> str:
+    """The access roster under the journeys (``core/roster.py``), when it has anything."""
+    if not roster["facilities"]:
+        return ""
+    width = shutil.get_terminal_size((100, 24)).columns
+    return "\n\n" + "\n".join(_fit(printable(line), width) for line in roster_lines(roster))
+
+
 def damaged_message(bad: list[str]) -> str:
     from epoc_wizard.state.document import STATE_FILE
 
@@ -278,9 +360,24 @@ def damaged_message(bad: list[str]) -> str:
     )
 
 
-def main(as_json: bool, facility: str | None) -> int:
+#: The JSON Schema of ``status --json`` (docs/status-json.md), shipped beside this module.
+SCHEMA_FILE = "status.schema.json"
+
+
+def json_schema() -> str:
+    """The JSON Schema of ``status --json``, as text (``status --json-schema``)."""
+    from pathlib import Path
+
+    return (Path(__file__).parent / SCHEMA_FILE).read_text(encoding="utf-8").rstrip()
+
+
+def main(as_json: bool, facility: str | None, *, schema: bool = False) -> int:
     """The whole command; the exit code. Errors become sentences in ``cli/guard.py``."""
     from epoc_wizard import clock
+
+    if schema:
+        print(json_schema())
+        return 0
 
     if facility is not None:
         from epoc_wizard.checks import check_ccn, echo
@@ -291,14 +388,16 @@ def main(as_json: bool, facility: str | None) -> int:
             return 2
         facility = result.value
     now = clock.now()
-    journeys = read_document(state_dir())["journeys"]
+    doc = read_document(state_dir())
+    journeys = doc["journeys"]
     rows = journey_rows(journeys, now, facility)
     bad = damaged(journeys)
+    roster = roster_report(doc["roster"], business_date(now), facility)
     if rows or as_json or not bad:
         print(
-            render_json(rows)
+            render_json(rows, roster)
             if as_json
-            else render_text(rows, now, facility, _facilities(journeys))
+            else render_text(rows, now, facility, _facilities(journeys)) + roster_text(roster)
         )
     if bad:
         print(damaged_message(bad), file=sys.stderr)

@@ -82,7 +82,78 @@ def check_email(value: str) -> CheckResult:
             "The part after the @ is not a valid domain name; check it for typos, "
             "like example.org.",
         )
-    return ok(f"{local}@{domain}")
+    address = f"{local}@{domain}"
+    meant = likely_domain(domain)
+    if meant is None:
+        return ok(address)
+    # Kept, with a question: the person may really have such an address (issue 15).
+    return CheckResult(
+        ok=True,
+        value=address,
+        message=(
+            f"Did you mean {local}@{meant}? '{domain}' looks like a typing slip, and CMS's "
+            "e-mails (user IDs, activation keys) would not reach you."
+        ),
+        suggestion=f"{local}@{meant}",
+    )
+
+
+#: Endings that are no top-level domain but a slip of a common one (the wizard's list).
+_TLD_SLIPS = {
+    **dict.fromkeys(("con", "cmo", "cpm", "vom", "xom", "ocm", "comm", "coom", "cim"), "com"),
+    **dict.fromkeys(("nte", "nett"), "net"),
+    **dict.fromkeys(("ogr", "rog", "orgg"), "org"),
+    **dict.fromkeys(("gvo", "ogv"), "gov"),
+    "eud": "edu",
+}
+#: Mail services people often mistype; only names of five letters or more are matched
+#: loosely (a shorter one is one slip away from too many real domains).
+_MAIL_SERVICES = (
+    "gmail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "icloud.com",
+    "comcast.net",
+    "verizon.net",
+    "sbcglobal.net",
+    "bellsouth.net",
+)
+#: Real mail domains one slip away from a service above: never "corrected".
+_REAL_NEIGHBOURS = frozenset({"mail.com", "email.com", "ymail.com", "gmx.com", "hotmail.co.uk"})
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether a and b differ by one typing slip: a letter wrong, missing or extra, or
+    two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) != 2:
+            return len(diff) == 1
+        i, j = diff
+        return j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def likely_domain(domain: str) -> str | None:
+    """The domain a person probably meant, when ``domain`` (lower case) looks like a slip
+    of a common one (``sunnyacres.con``, ``gmial.com``, ``yaho.com``, ``gmail.cmo``);
+    None when it does not. A guess, never a verdict: the address may be real."""
+    labels = domain.split(".")
+    labels[-1] = _TLD_SLIPS.get(labels[-1], labels[-1])
+    meant = ".".join(labels)
+    if len(labels) == 2 and meant not in _REAL_NEIGHBOURS and meant not in _MAIL_SERVICES:
+        for service in _MAIL_SERVICES:
+            name, top = service.split(".")
+            if (labels[0] == name and _one_slip(labels[1], top)) or (
+                labels[1] == top and _one_slip(labels[0], name)
+            ):
+                meant = service
+                break
+    return meant if meant != domain else None
 
 
 def check_phone(value: str) -> CheckResult:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from epoc_wizard import __version__
 from epoc_wizard.errors import Interrupted, WizardError
@@ -24,7 +25,7 @@ app = typer.Typer(
     help="A step-by-step guide through CMS accounts: CMSNet, legacy ePOC, HARP + iQIES, "
     "and CMSzONE for assisters. Progress is saved after every answer.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -47,6 +48,14 @@ PlainOpt = Annotated[
     bool,
     typer.Option(
         "--plain", help="Numbered choices and no colour, for screen readers (also NO_COLOR)."
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        help="With --answers: print one line per journey (per facility in a batch) "
+        "instead of every step.",
     ),
 ]
 
@@ -102,13 +111,14 @@ def start(
             "days later.",
         ),
     ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Start a new journey (or offer to continue the same one)."""
     from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import run_journey_command
 
     dates = {"poc_letter_due": due, "poc_received": received}
-    run_journey_command(build(answers, plain), "start", flow, facility, dates)
+    run_journey_command(build(answers, plain), "start", flow, facility, dates, quiet=quiet)
 
 
 @app.command()
@@ -120,23 +130,29 @@ def resume(
     facility: FacilityOpt = None,
     answers: AnswersOpt = None,
     plain: PlainOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Continue a journey where you stopped."""
     from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import run_journey_command
 
-    run_journey_command(build(answers, plain), "resume", journey, facility)
+    run_journey_command(build(answers, plain), "resume", journey, facility, quiet=quiet)
 
 
 @app.command()
 def status(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON for scripts (docs/status-json.md).")
+    ] = False,
+    json_schema: Annotated[
+        bool, typer.Option("--json-schema", help="Print the JSON Schema of --json, and exit.")
+    ] = False,
     facility: FacilityOpt = None,
 ) -> None:
     """Show where every journey stands: progress, next step, waits."""
     from epoc_wizard.app.status import main as status_main
 
-    raise typer.Exit(status_main(as_json, facility))
+    raise typer.Exit(status_main(as_json, facility, schema=json_schema))
 
 
 @app.command()
@@ -158,8 +174,9 @@ def reset(
         ):
             print("Nothing was deleted.")
             raise typer.Exit(1)
-    store.delete(journey)
-    out(f"Deleted {printable(journey)}.")
+    from epoc_wizard.app.journeys import delete
+
+    out(delete(store, journey))  # its e-mail drafts too: they name the facility
 
 
 @app.command()
@@ -183,38 +200,80 @@ def doctor(
 def contacts(
     flow: Annotated[str | None, typer.Argument(help="Only the contacts of this flow.")] = None,
 ) -> None:
-    """List the help desks: phone, e-mail, postal address."""
+    """List the help desks: phone, e-mail, postal address, hours, whether open now."""
+    from epoc_wizard.app.contacts import listing
     from epoc_wizard.app.context import build
-    from epoc_wizard.flowspec.outline import contact_lines
 
-    catalog = build().catalog
-    if flow:
-        chosen = catalog.get(flow).all_contacts()
-    else:
-        chosen = sorted(catalog.contacts.values(), key=lambda c: c.name)
-    for c in chosen:
-        out("\n".join(contact_lines(c)))
-        out(f"  (Source: {printable(catalog.cite(c.source, *c.also))})\n")
+    ctx = build()
+    out(listing(ctx.catalog, flow, ctx.now()) + "\n")
 
 
-@app.command()
+class _Words(typer.core.TyperCommand):
+    """Help that reads as words: the usage line says ``KIND VALUE`` and the arguments are
+    listed under those names, not as Typer's ``{kind} {value}`` and ``kind <str>``."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = (param.metavar or param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        params = self.get_params(ctx)
+        arguments = [
+            ((p.metavar or p.name or "").upper(), getattr(p, "help", None) or "")
+            for p in params
+            if p.param_type_name == "argument"
+        ]
+        options = [
+            record
+            for p in params
+            if p.param_type_name == "option" and (record := p.get_help_record(ctx))
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+@app.command(
+    cls=_Words,
+    epilog="Exit codes: 0 the value is fine; 1 it is not (the reason is printed); "
+    "2 an unknown KIND or a bad --state.",
+)
 def check(
     kind: Annotated[
         str,
         typer.Argument(
             help="What the value is: ccn, ptan, state, zip, "
-            "email, phone, epoc_user_id, activation_key, ..."
+            "email, phone, epoc_user_id, activation_key, ...",
+            metavar="KIND",
         ),
     ],
-    value: Annotated[str, typer.Argument(help="The value to check.")],
+    value: Annotated[str, typer.Argument(help="The value to check.", metavar="VALUE")],
     state: Annotated[
-        str | None, typer.Option("--state", help="The facility's state, for ccn and zip.")
+        str | None,
+        typer.Option("--state", help="The facility's state, for ccn and zip.", metavar="STATE"),
+    ] = None,
+    facility_name: Annotated[
+        str | None,
+        typer.Option(
+            "--facility-name",
+            help="The facility's name, which a new HARP user ID must not hold.",
+            metavar="NAME",
+        ),
     ] = None,
 ) -> None:
     """Check a value before you type it into a CMS portal (exit 0 if fine, 1 if not)."""
     from epoc_wizard.checks import CHECKS, run_check
 
     key = kind.lower().replace("-", "_")
+    if key == "harp_user_id":
+        # At the command line a person checks an ID before choosing it: the published
+        # sign-up rules apply (a flow's harp_user_id question records an existing ID).
+        key = "new_harp_user_id"
     if key not in CHECKS:
         raise WizardError(
             f"'{kind}' is not a kind of value this can check. Try one of: "
@@ -226,9 +285,10 @@ def check(
         if not known.ok:
             raise WizardError(f"--state {state!r}: {known.message}", exit_code=2)
         state = known.value
-    result = run_check(key, value, state=state)
+    result = run_check(key, value, state=state, facility_name=facility_name)
     shown = "" if key == "activation_key" else f": {result.value}"
-    out(printable(f"OK{shown}" if result.ok else result.message))
+    note = f"\n{result.message}" if result.ok and result.message else ""
+    out(printable(f"OK{shown}{note}" if result.ok else result.message, lines=True))
     if not result.ok:
         raise typer.Exit(1)
 
@@ -244,8 +304,8 @@ def export(
         typer.Option(
             "--output",
             help="Write to this file instead, as a new file readable only by you (mode "
-            "0600). An existing file is replaced only with --force; a symbolic link, or a "
-            "file in the wizard's state folder, never.",
+            "0600). An existing file is replaced only with --force; a symbolic link, or one "
+            "of the wizard's own files (state, backup, lock, drafts), never.",
         ),
     ] = None,
     force: Annotated[
@@ -348,20 +408,46 @@ def edit(
 @app.command()
 def login(
     journey: Annotated[
-        str | None, typer.Argument(help="The journey id; omit for the most recent one.")
+        str | None,
+        typer.Argument(
+            metavar="PERSON|JOURNEY",
+            help="A person on the access roster (name, initials or HARP user ID), or a "
+            "journey id; omit for the most recent journey.",
+        ),
     ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="The day you logged in (YEAR-MONTH-DAY); today if omitted."),
+        typer.Option(
+            "--on", "--date", help="The day of the login (YEAR-MONTH-DAY); today if omitted."
+        ),
     ] = None,
     facility: FacilityOpt = None,
 ) -> None:
-    """Record that you logged in to iQIES, so 'status' knows when your roles lapse."""
+    """Record a login to iQIES (yours, or a person's on the roster), so 'status' knows
+    when the roles lapse."""
     from epoc_wizard.app.context import build
     from epoc_wizard.app.journeys import normalize_facility
     from epoc_wizard.app.login import record_login
 
     out(record_login(build(), journey, normalize_facility(facility), on))
+
+
+@app.command()
+def ticket(
+    journey: Annotated[str, typer.Argument(help="The journey id (see 'epoc-wizard status').")],
+    number: Annotated[str, typer.Argument(help="The help desk's ticket number, e.g. INC0012345.")],
+    step: Annotated[
+        str | None,
+        typer.Option(
+            "--step", help="The step it is about (see 'flows show'); the current one if omitted."
+        ),
+    ] = None,
+) -> None:
+    """Record a help desk's ticket number on a step: status, the record and e-mails show it."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.ticket import record_ticket
+
+    out(record_ticket(build(), journey, number, step))
 
 
 @app.command()
@@ -371,6 +457,195 @@ def sources() -> None:
     from epoc_wizard.app.sources import listing
 
     out(listing(build().catalog))
+
+
+# --- the access roster (app/roster.py) ---------------------------------------------------
+
+roster_app = typer.Typer(
+    help="The access roster: who holds which iQIES role at which facility, PSO coverage, "
+    "requests waiting for a PSO.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(roster_app, name="roster")
+PersonArg = Annotated[
+    str, typer.Argument(help="The person: name or initials, or their HARP user ID.")
+]
+RoleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--role",
+        help="The iQIES role as iQIES names it, e.g. 'Provider ePOC Administrator', "
+        "'PBJ Submitter (Provider or Vendor)', or PSO for Provider Security Official.",
+    ),
+]
+HarpOpt = Annotated[
+    str | None,
+    typer.Option("--harp-user-id", help="The person's HARP user ID (never the password)."),
+]
+EmailOpt = Annotated[str | None, typer.Option("--email", help="The person's work e-mail.")]
+WorksForOpt = Annotated[
+    str | None,
+    typer.Option("--works-for", help="provider, corporate or vendor (a vendor cannot be a PSO)."),
+]
+RosterAnswersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--answers",
+        help="Many entries at once, from a YAML or JSON file (see docs/roster.md).",
+        dir_okay=False,
+    ),
+]
+
+
+@roster_app.command("list")
+def roster_list(
+    facility: FacilityOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """The people, and per facility: roles, who must log in by when, PSO coverage."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import listing
+
+    out(listing(build(), facility, as_json))
+
+
+@roster_app.command("add")
+def roster_add(
+    person: Annotated[
+        str | None, typer.Argument(help="The person: name or initials.", show_default=False)
+    ] = None,
+    facility: FacilityOpt = None,
+    facility_name: Annotated[
+        str | None, typer.Option("--facility-name", help="The facility's name.")
+    ] = None,
+    role: RoleOpt = None,
+    harp_user_id: HarpOpt = None,
+    email: EmailOpt = None,
+    works_for: WorksForOpt = None,
+    granted: Annotated[
+        str | None,
+        typer.Option("--granted", help="The day the role was approved (YEAR-MONTH-DAY)."),
+    ] = None,
+    requested: Annotated[
+        bool, typer.Option("--requested", help="The role is requested, not approved yet.")
+    ] = False,
+    last_login: Annotated[
+        str | None, typer.Option("--last-login", help="The person's last iQIES login.")
+    ] = None,
+    answers: RosterAnswersOpt = None,
+) -> None:
+    """Add a person, a facility or a role held there (or update them)."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import add
+
+    entry = {
+        "person": person,
+        "facility": facility,
+        "facility_name": facility_name,
+        "role": role,
+        "harp_user_id": harp_user_id,
+        "email": email,
+        "works_for": works_for,
+        "granted": granted,
+        "requested": requested,
+        "last_login": last_login,
+    }
+    out(add(build(), entry, answers))
+
+
+@roster_app.command("change")
+def roster_change(
+    person: PersonArg,
+    name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    harp_user_id: HarpOpt = None,
+    email: EmailOpt = None,
+    works_for: WorksForOpt = None,
+) -> None:
+    """Change a person's name, HARP user ID, e-mail or employer."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import change
+
+    details = {"name": name, "harp_user_id": harp_user_id, "email": email, "works_for": works_for}
+    out(change(build(), person, details))
+
+
+@roster_app.command("remove")
+def roster_remove(
+    person: Annotated[
+        str | None, typer.Argument(help="The person; omit with --facility to remove a facility.")
+    ] = None,
+    facility: FacilityOpt = None,
+    role: RoleOpt = None,
+    answers: RosterAnswersOpt = None,
+) -> None:
+    """Remove a person, their roles at one facility (--facility), one role, or a facility."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import remove
+
+    out(remove(build(), person, facility, role, answers))
+
+
+@roster_app.command("request")
+def roster_request(
+    person: PersonArg,
+    facility: Annotated[
+        list[str],
+        typer.Option("--facility", help="A facility's CCN; repeat for each facility."),
+    ],
+    role: Annotated[str, typer.Option("--role", help="The iQIES role requested.")],
+    harp_user_id: HarpOpt = None,
+    email: EmailOpt = None,
+    works_for: WorksForOpt = None,
+) -> None:
+    """A role requested at one or many facilities: an e-mail drafted to each one's PSO."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import request
+
+    details = {"harp_user_id": harp_user_id, "email": email, "works_for": works_for}
+    out(request(build(), person, facility, role, details))
+
+
+@roster_app.command("approve")
+def roster_approve(
+    person: PersonArg,
+    facility: Annotated[str, typer.Option("--facility", help="The facility's CCN.")],
+    role: RoleOpt = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The day it was approved; today if omitted.")
+    ] = None,
+) -> None:
+    """A PSO approved the person's request at a facility."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import approve
+
+    out(approve(build(), person, facility, role, date))
+
+
+@roster_app.command("pso-leaving")
+def roster_pso_leaving(person: PersonArg, facility: FacilityOpt = None) -> None:
+    """The checklist before a Provider Security Official leaves."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import pso_leaving
+
+    out(pso_leaving(build(), person, facility))
+
+
+@roster_app.command("ownership")
+def roster_ownership(
+    ccn: Annotated[str, typer.Argument(help="The facility's CCN before the change.")],
+    new_ccn: Annotated[
+        str | None, typer.Option("--new-ccn", help="The new CCN, if the facility got one.")
+    ] = None,
+    same_ccn: Annotated[
+        bool, typer.Option("--same-ccn", help="The facility kept its CCN.")
+    ] = False,
+) -> None:
+    """A change of ownership: what it means for iQIES access, recorded on the roster."""
+    from epoc_wizard.app.context import build
+    from epoc_wizard.app.roster import ownership
+
+    out(ownership(build(), ccn, new_ccn, same_ccn))
 
 
 @flows_app.command("list")

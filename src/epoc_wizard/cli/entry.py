@@ -35,7 +35,7 @@ import sys
 #: The commands people run most, and the words each takes: its one positional
 #: argument (or None), and its options, True for those that take a value.
 _QUICK: dict[str, tuple[str | None, dict[str, bool]]] = {
-    "status": (None, {"--json": False, "--facility": True}),
+    "status": (None, {"--json": False, "--json-schema": False, "--facility": True}),
     "start": (
         "flow",
         {
@@ -44,9 +44,13 @@ _QUICK: dict[str, tuple[str | None, dict[str, bool]]] = {
             "--plain": False,
             "--due": True,
             "--received": True,
+            "--quiet": False,
         },
     ),
-    "resume": ("journey", {"--facility": True, "--answers": True, "--plain": False}),
+    "resume": (
+        "journey",
+        {"--facility": True, "--answers": True, "--plain": False, "--quiet": False},
+    ),
 }
 
 
@@ -104,7 +108,13 @@ def main() -> None:
     if words is not None and args[0] == "status":
         from epoc_wizard.cli.guard import guarded
 
-        sys.exit(guarded(lambda: _status(bool(words["json"]), _text(words["facility"]))))
+        sys.exit(
+            guarded(
+                lambda: _status(
+                    bool(words["json"]), _text(words["facility"]), bool(words["json-schema"])
+                )
+            )
+        )
     if words is not None:
         from pathlib import Path
 
@@ -127,6 +137,7 @@ def main() -> None:
                     target,
                     facility,
                     dates,
+                    quiet=bool(words["quiet"]),
                 )
             )
         )
@@ -135,11 +146,11 @@ def main() -> None:
     run(args)
 
 
-def _status(as_json: bool, facility: str | None) -> int:
+def _status(as_json: bool, facility: str | None, schema: bool = False) -> int:
     # Imported inside the guard: whatever fails, even at import, becomes a sentence.
     from epoc_wizard.app.status import main as status_main
 
-    return status_main(as_json, facility)
+    return status_main(as_json, facility, schema=schema)
 
 
 def _text(value: str | bool | None) -> str | None:

@@ -2,8 +2,9 @@
 
 Both ways into the program (the quick path in ``entry.py`` and the Typer app in
 ``cli.py``) run their work through ``guarded``, so a person never sees a traceback:
-known errors print their message, Ctrl-C says how to resume (exit 130), and anything
-unexpected says that progress is safe and how to see details (exit 70). Every
+known errors print their message, Ctrl-C says how to resume the journey it stopped,
+if it stopped one (exit 130), and anything unexpected says that progress is safe and
+how to see details (exit 70). Every
 sentence goes through ``words.printable`` first: an error may repeat what a file or the
 command line held (an answers-file key, a ``flow:`` value, a journey id), and no
 terminal control sequence in it may reach the terminal (issue 12).
@@ -41,9 +42,10 @@ def guarded(work: Callable[[], int | None]) -> int:
             say("\nStopped. Nothing was changed.")
         return ExitStatus.INTERRUPTED
     except KeyboardInterrupt:
-        say(
-            "\nStopped. Progress is saved after every answer; run 'epoc-wizard resume' to continue."
-        )
+        # Ctrl-C outside a prompt (between two prompts, or before the first one takes the
+        # keyboard). A session turns it into ``Interrupted`` with its journey, so here no
+        # journey was open: say nothing about resuming one (issue 15).
+        say("\nStopped.")
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         return ExitStatus.OK

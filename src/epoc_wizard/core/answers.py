@@ -17,11 +17,14 @@ from epoc_wizard.words import shown
 
 @dataclass(frozen=True)
 class Checked:
-    """A checked answer: ``value`` is normalized (text, bool, or a list of choices)."""
+    """A checked answer: ``value`` is normalized (text, bool, or a list of choices).
+    ``suggestion``: what the person probably meant, for a likely typing slip (the check's
+    ``message`` says so); see ``validator``."""
 
     ok: bool
     value: Any
     message: str = ""
+    suggestion: str = ""
 
 
 def check_answer(question: Question, raw: Any, answers: Mapping[str, Any]) -> Checked:
@@ -52,15 +55,40 @@ def check_answer(question: Question, raw: Any, answers: Mapping[str, Any]) -> Ch
             )
         return Checked(True, text)
     state = answers.get(question.state_from) if question.state_from else None
+    name = answers.get(question.name_from) if question.name_from else None
     from epoc_wizard.checks import run_check  # after the first question: start-up
 
-    result = run_check(kind, text, state=state if isinstance(state, str) else None)
-    return Checked(result.ok, result.value, result.message)
+    result = run_check(
+        kind,
+        text,
+        state=state if isinstance(state, str) else None,
+        facility_name=name if isinstance(name, str) else None,
+    )
+    return Checked(result.ok, result.value, result.message, result.suggestion)
+
+
+#: Said after a likely slip's question, at a prompt.
+KEEP_IT = "If it is right as it is, enter it again to keep it."
 
 
 def validator(question: Question, answers: Mapping[str, Any]) -> Callable[[Any], Checked]:
-    """The check for one question, in the form the prompts take it."""
-    return lambda raw: check_answer(question, raw, answers)
+    """The check for one question, in the form the prompts take it.
+
+    A value that looks like a typing slip (``admin@gmial.com``: a ``suggestion``) is
+    refused once, with the question "Did you mean ...?", and kept when the same value
+    is entered again: at the keyboard the refused text stays in the prompt, so Enter
+    keeps it; in plain mode it is typed again. An answers file cannot answer back, so
+    ``Scripted`` keeps the file's value and prints the question as a warning."""
+    asked: set[str] = set()
+
+    def check(raw: Any) -> Checked:
+        result = check_answer(question, raw, answers)
+        if not (result.ok and result.suggestion) or str(result.value) in asked:
+            return result
+        asked.add(str(result.value))
+        return Checked(False, result.value, f"{result.message} {KEEP_IT}", result.suggestion)
+
+    return check
 
 
 def _check_options(question: Question, raw: Any) -> Checked:

@@ -136,7 +136,7 @@ def plan(journey: dict[str, Any], now: dt.datetime) -> Plan | None:
     if found is None:
         return None
     due, basis = found
-    today = now.astimezone().date()
+    today = _eastern_date(now)  # the business calendar's today, as every date here
     ready, critical, overdue = _walk(journey, now)
     result = Plan(due=due, basis=basis, today=today, ready=max(ready, today), critical=critical)
     return Plan(**{**result.__dict__, "todo": _todo(result, journey, overdue)})

@@ -51,6 +51,21 @@ class WaitRecord(_Record):
     late: str
     contact: str | None = None
     phone: str | None = None
+    #: The desk's other numbers ("1-888-477-7876, option 1"), until one is confirmed.
+    other_phones: list[str] = []
+    #: The desk's hours as its source gives them (``flowspec/deskhours.py``), so that
+    #: ``status`` can say whether it is open now without loading the flows.
+    open: dict[str, Any] | None = None
+
+
+class Ticket(_Record):
+    """A help desk's ticket number the person recorded (``epoc-wizard ticket``), on a step."""
+
+    number: str
+    #: The step it is about (its id and, for ``status``, its title).
+    step: str | None = None
+    title: str | None = None
+    recorded: Stamp
 
 
 class StepRecord(_Record):
@@ -104,6 +119,10 @@ class Summary(_Record):
     total: int = 0
     access: AccessSummary | None = None
     ahead: list[Ahead] = []
+    #: The facility's state (two letters) and the e-mail address CMS writes to, from the
+    #: answers of the flow's first ``state`` and ``email`` questions (``status --json``).
+    state: str | None = None
+    email: str | None = None
 
 
 class Journey(_Record):
@@ -119,9 +138,22 @@ class Journey(_Record):
     last_login: dt.date | None = None
     #: A plan of correction's due date, when the journey is for one.
     deadline: Deadline | None = None
+    #: Help-desk ticket numbers, oldest first (shown by status, the record and drafts).
+    tickets: list[Ticket] = []
     answers: dict[str, Any] = {}
     steps: dict[str, StepRecord] = {}
     summary: Summary = Field(default_factory=Summary)
 
     def record(self, step_id: str) -> StepRecord:
         return self.steps.get(step_id) or StepRecord()
+
+    def tickets_for(self, step_id: str) -> list[str]:
+        """The ticket numbers recorded on a step, oldest first."""
+        return [t.number for t in self.tickets if t.step == step_id]
+
+    def with_ticket(self, number: str, step_id: str, title: str, now: dt.datetime) -> Journey:
+        """This journey with a ticket number (already checked) recorded on a step, once."""
+        if number in self.tickets_for(step_id):
+            return self
+        ticket = Ticket(number=number, step=step_id, title=title, recorded=now)
+        return self.model_copy(update={"tickets": [*self.tickets, ticket], "updated": now})

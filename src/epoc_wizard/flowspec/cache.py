@@ -51,11 +51,34 @@ def file_key(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+#: The most of a cache file that is read (the bundled flows take about 0.5 MB).
+_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _trusted(path: Path) -> bool:
+    """Whether a cache file may be believed: on POSIX, it and its folder belong to this
+    user and nobody else can write them (another user could plant a poisoned model;
+    this user can edit the flows anyway). Windows keeps the cache in the profile."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        for st in (os.lstat(path.parent), os.lstat(path)):
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def _load() -> dict[str, Any]:
     global _entries
     if _entries is None:
+        from epoc_wizard.fileio import read_regular
+
         try:
-            doc = json.loads(_cache_file().read_bytes())
+            path = _cache_file()
+            # Only a regular file of ours, never through a link, never a pipe or device.
+            doc = json.loads(read_regular(path, _MAX_BYTES)) if _trusted(path) else {}
             files = doc["files"] if doc.get("version") == VERSION else {}
             _entries = files if isinstance(files, dict) else {}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -166,8 +189,31 @@ def save() -> None:
         return
     _dirty = False
     target = _cache_file()
+    payload = json.dumps({"version": VERSION, "files": _entries}).encode("utf-8", "surrogatepass")
     with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": VERSION, "files": _entries}))
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_private(target, payload)
+
+
+def _write_private(target: Path, payload: bytes) -> None:
+    """Replace ``target`` with ``payload``: a new temporary file with an unguessable name,
+    created exclusively, without following a link, readable only by this user; never in
+    a folder others can write in (where a planted link or file could take its place)."""
+    import secrets
+
+    from epoc_wizard.fileio import O_BINARY, O_NOFOLLOW, write_and_close
+
+    if hasattr(os, "getuid"):
+        st = os.lstat(target.parent)
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        write_and_close(fd, payload)
         os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

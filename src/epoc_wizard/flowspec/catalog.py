@@ -23,7 +23,7 @@ from pathlib import Path
 
 from epoc_wizard.errors import FlowError
 from epoc_wizard.flowspec import cache as flowcache
-from epoc_wizard.flowspec.crosscheck import Locator, PlacedStep, cross_check
+from epoc_wizard.flowspec.crosscheck import Locator, PlacedStep, check_condition, cross_check
 from epoc_wizard.flowspec.load import Located, collector_paused, read, validate
 from epoc_wizard.flowspec.model import (
     Condition,
@@ -101,7 +101,7 @@ class Catalog:
         out = [f.id for f in self.flows.values() if doc_id in f.cited()]
         if self.triage is not None and doc_id in triage_cites(self.triage):
             out.append("triage")
-        if any(doc_id in {c.source.doc, *(a.doc for a in c.also)} for c in self.contacts.values()):
+        if any(doc_id in {s.doc for s, _ in c.cited()} for c in self.contacts.values()):
             out.append("contacts")
         return out
 
@@ -210,6 +210,12 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
                     f"{doc.at(('retired', i, 'replacement'))}: the replacement flow "
                     f"'{r.replacement}' does not exist"
                 )
+        for i, n in enumerate(ff.next):
+            if n.flow is not None and n.flow not in parsed.flows:
+                problems.append(f"{doc.at(('next', i, 'flow'))}: flow '{n.flow}' does not exist")
+            if check and n.when is not None:
+                asked = {q.id: q for s, _ in placed for q in s.questions}
+                problems += check_condition(n.when, asked, doc.at(("next", i, "when")))
         if check:
             problems += unknown_sources(
                 [(s.source, loc(("source", "doc"))) for s, loc in placed]
@@ -222,6 +228,12 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
                 + [
                     (r.source, doc.at(("retired", i, "source", "doc")))
                     for i, r in enumerate(ff.retired)
+                ]
+                + [(n.source, doc.at(("next", i, "source", "doc"))) for i, n in enumerate(ff.next)]
+                + [
+                    (a, doc.at(("next", i, "also", j, "doc")))
+                    for i, n in enumerate(ff.next)
+                    for j, a in enumerate(n.also)
                 ],
                 parsed.sources,
             )
@@ -244,6 +256,7 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
             contact_book=dict(parsed.contacts),
             library=dict(parsed.sources),
             path=doc.name,
+            next=list(ff.next),
         )
     for oid, (ov, odoc) in parsed.overlays.items():
         if ov.base not in parsed.flows:
@@ -255,13 +268,9 @@ def _compose(parsed: _Parsed, *, check: bool = True) -> Catalog:
     if check:
         parsed.problems += unknown_sources(
             [
-                (c.source, _contact_at(parsed, c.id, ("source", "doc")))
+                (s, _contact_at(parsed, c.id, where))
                 for c in parsed.contacts.values()
-            ]
-            + [
-                (a, _contact_at(parsed, c.id, ("also", i, "doc")))
-                for c in parsed.contacts.values()
-                for i, a in enumerate(c.also)
+                for s, where in c.cited()
             ],
             parsed.sources,
         )

@@ -61,6 +61,11 @@ def cross_check(
                         f"{qloc(('state_from',))}: state_from must name a 'state' "
                         f"question asked earlier, not '{q.state_from}'"
                     )
+            if q.name_from is not None and q.name_from not in asked:
+                problems.append(
+                    f"{qloc(('name_from',))}: name_from must name a question asked "
+                    f"earlier (the facility's name), not '{q.name_from}'"
+                )
             asked[q.id] = q
         problems += _check_placeholders(step, asked, loc)
     if not problems:

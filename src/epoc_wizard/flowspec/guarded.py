@@ -88,17 +88,28 @@ def excerpt(text: object, limit: int = 40) -> str:
 def read_bounded(path: Path, rules: Rules) -> str:
     """A file's text, read no further than the size cap (so a device or an endless pipe
     is refused too); FlowError when it is larger, unreadable or not UTF-8."""
+    from epoc_wizard.fileio import NotAFile, TooLarge, read_regular
+
     try:
-        with path.open("rb") as f:
-            raw = f.read(rules.max_bytes + 1)
-    except OSError as exc:
+        # A link to a file is followed (only its target is read); a named pipe, a
+        # device or a socket is never opened for reading (it could wait for ever).
+        raw = read_regular(path.resolve(), rules.max_bytes)
+    except TooLarge as exc:
+        _check_size(exc.size, str(path), rules)
+        raise
+    except NotAFile as exc:
+        raise FlowError(
+            [f"{path}:1: this is {exc.kind}, not a file; give the path of a YAML or JSON file"]
+        ) from None
+    except IsADirectoryError:
+        raise FlowError([f"{path}:1: this is a folder; give the path of a file in it"]) from None
+    except (OSError, RuntimeError) as exc:
         raise FlowError(
             [
-                f"{path}:1: cannot read the file ({exc.strerror or exc}); "
+                f"{path}:1: cannot read the file ({getattr(exc, 'strerror', None) or exc}); "
                 "check its name and that you may read it"
             ]
         ) from None
-    _check_size(len(raw), str(path), rules)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -39,6 +39,17 @@ def _plain_address(value: str) -> str:
 
 
 Address = Annotated[str, AfterValidator(_plain_address)]
+#: A help desk's name, which becomes the display name of an e-mail's To: header: one
+#: line, and nothing that reads as address syntax (a name cannot add a recipient).
+ContactName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r'^[^\x00-\x1f\x7f<>@"]+$',
+        description="one line, without < > @ or double quotes",
+    ),
+]
 Url = Annotated[str, Field(pattern=rf"^(https?://\S+|mailto:{ADDRESS})$", max_length=500)]
 
 #: Question kinds. Kinds named after a check in ``checks.py`` are validated by it.
@@ -60,6 +71,8 @@ QuestionKind = Literal[
     "cac_or_navigator_id",
     "cmsnet_user_id",
     "harp_user_id",
+    "new_harp_user_id",
+    "work_email",
     "secret",
 ]
 
@@ -144,25 +157,94 @@ class Link(_Strict):
     url: Url
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: The US time zones a help desk may keep its hours in.
+DeskZone = Literal[
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class Hours(_Strict):
+    """When a help desk answers the phone, as a dated source gives it: the same hours on
+    each of ``days``, in ``zone`` (``status`` and ``contacts`` say whether it is open now;
+    ``flowspec/deskhours.py``). Nothing is assumed about holidays: on a US federal holiday the
+    wizard says the desk may be closed."""
+
+    days: list[Weekday] = Field(min_length=1, max_length=7)
+    from_: ClockTime = Field(alias="from")
+    to: ClockTime
+    zone: DeskZone
+    source: Source
+
+    @model_validator(mode="after")
+    def _sensible(self) -> "Hours":
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("a day is named twice in 'days'")
+        if self.from_ >= self.to:
+            raise ValueError(
+                "'from' must be before 'to' (hours that run past midnight are not supported)"
+            )
+        return self
+
+    def as_data(self) -> dict[str, Any]:
+        """The hours as plain data (``flowspec/deskhours.py`` takes them so)."""
+        return {"days": list(self.days), "from": self.from_, "to": self.to, "zone": self.zone}
+
+
+class OtherPhone(_Strict):
+    """Another number a dated source gives for the same desk, kept until one is confirmed."""
+
+    phone: Text
+    #: What to choose after dialing, e.g. "option 1".
+    option: str | None = None
+    source: Source
+
+
 class Contact(_Strict):
     """A help desk, defined once in ``contacts.yaml`` and referred to by id."""
 
     id: Id
-    name: Text
+    name: ContactName
     phone: str | None = None
     email: Address | None = None
     address: str | None = None
     hours: str | None = None
+    #: The hours as data, where a source gives them (see ``Hours``).
+    open: Hours | None = None
+    #: Other numbers sources give for this desk, each with its own source.
+    other_phones: list[OtherPhone] = []
     web: Url | None = None
     notes: str | None = None
     source: Source
     #: Further documents behind what its notes say (another page giving the same number).
     also: list[Source] = []
 
+    def cited(self) -> list[tuple[Source, tuple[str | int, ...]]]:
+        """Every source this contact names, with where it is in the contact."""
+        out: list[tuple[Source, tuple[str | int, ...]]] = [(self.source, ("source", "doc"))]
+        out += [(a, ("also", i, "doc")) for i, a in enumerate(self.also)]
+        if self.open is not None:
+            out.append((self.open.source, ("open", "source", "doc")))
+        out += [
+            (p.source, ("other_phones", i, "source", "doc"))
+            for i, p in enumerate(self.other_phones)
+        ]
+        return out
+
 
 class Option(_Strict):
     value: Annotated[str, Field(min_length=1, max_length=60)]
     label: Text
+    #: What ``{question_id}`` becomes in a step's text or an e-mail when this option is the
+    #: answer ("a Navigator"); without it the place is filled with the value.
+    says: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
 
 class Condition(_Strict):
@@ -218,11 +300,15 @@ class Question(_Strict):
     when: Condition | None = None
     #: For kinds checked against a state (ccn, zip): the id of the state question.
     state_from: Id | None = None
+    #: For a new HARP user ID: the id of the question holding the facility's name, which
+    #: the user ID must not contain.
+    name_from: Id | None = None
     #: Shown in the record of IDs obtained (export), e.g. "CMSNet user ID".
     record_as: str | None = None
     #: What this answer says about the journey itself: the facility's CCN (which files
-    #: the journey under that facility, for ``status`` and ``--facility``) or its name.
-    identifies: Literal["facility_ccn", "facility_name"] | None = None
+    #: the journey under that facility, for ``status`` and ``--facility``), its name, or,
+    #: for a journey that is not a facility's (an assister's), the organization's name.
+    identifies: Literal["facility_ccn", "facility_name", "organization_name"] | None = None
     #: A date this answer gives the survey clock: the day the CMS-2567 arrived, or the
     #: plan of correction's due date printed on the letter (see ``core/deadline.py``).
     sets: Literal["poc_received", "poc_letter_due"] | None = None
@@ -241,6 +327,8 @@ class Question(_Strict):
             raise ValueError("a secret is never saved, so it cannot identify the facility")
         if self.sets and self.kind != "date":
             raise ValueError("only a 'date' question can set a plan-of-correction date")
+        if self.name_from and self.kind != "new_harp_user_id":
+            raise ValueError("only a 'new_harp_user_id' question takes 'name_from'")
         return self
 
     @property
@@ -344,6 +432,17 @@ class Access(_Strict):
     source: Source
 
 
+class NextStep(_Strict):
+    """What to do once a flow is finished (a second ID, the current path), for the
+    journeys whose answers meet ``when``; ``flow`` names the flow to start for it."""
+
+    text: Text
+    when: Condition | None = None
+    flow: Id | None = None
+    source: Source
+    also: list[Source] = []
+
+
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, dict) else value
 
@@ -361,6 +460,8 @@ class FlowFile(_Strict):
     retired: Annotated[list[Retirement], BeforeValidator(_as_list)] = []
     contacts: list[Id] = []
     steps: list[Step] = Field(min_length=1)
+    #: What comes after the last step, said when the journey is finished.
+    next: "list[NextStep]" = []
 
 
 class Placement(_Strict):
@@ -418,6 +519,7 @@ class Flow(BaseModel):
     #: The sources registry, for citing (``cite``).
     library: dict[str, Document] = {}
     path: str = ""
+    next: "list[NextStep]" = []
 
     def cited(self) -> set[str]:
         """The ids of every document this flow cites."""
@@ -425,6 +527,7 @@ class Flow(BaseModel):
         out |= {a.doc for s in self.steps for a in s.also}
         out |= {s.keeps_access.source.doc for s in self.steps if s.keeps_access}
         out |= {r.source.doc for r in self.retired}
+        out |= {s.doc for n in self.next for s in (n.source, *n.also)}
         return out
 
     def cite(self, *sources: Source) -> str:
@@ -461,3 +564,13 @@ class Flow(BaseModel):
             if q.id == question_id:
                 return q
         return None
+
+    def wording(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers as ``{question_id}`` places take them: a choice whose option has
+        ``says`` becomes those words ("a Navigator"), everything else stays."""
+        out = dict(answers)
+        for q in self.questions():
+            said = {o.value: o.says for o in q.options or [] if o.says}
+            if said and out.get(q.id) in said:
+                out[q.id] = said[out[q.id]]
+        return out

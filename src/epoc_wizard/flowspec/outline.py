@@ -8,6 +8,9 @@ never markup: the rich views show it as ``Text``.
 
 from __future__ import annotations
 
+from typing import Any
+
+from epoc_wizard.flowspec.conditions import holds
 from epoc_wizard.flowspec.model import Condition, Contact, Flow
 from epoc_wizard.words import long_date, printable
 
@@ -36,10 +39,17 @@ def contact_lines(contact: Contact) -> list[str]:
     lines = [printable(contact.name)]
     if contact.phone:
         lines.append(f"  Phone: {printable(contact.phone)}")
+    for other in contact.other_phones:
+        option = f", {other.option}" if other.option else ""
+        lines.append(f"  Other number given: {printable(other.phone + option)}")
     if contact.email:
         lines.append(f"  E-mail: {printable(contact.email)}")
     if contact.hours:
         lines.append(f"  Hours: {printable(contact.hours)}")
+    if contact.open is not None:
+        from epoc_wizard.flowspec.deskhours import hours_text
+
+        lines.append(f"  Hours: {printable(hours_text(contact.open.as_data()))}")
     if contact.web:
         lines.append(f"  Web: {printable(contact.web)}")
     if contact.address:
@@ -54,6 +64,18 @@ def whom(providers: list[str]) -> str:
     """Provider type ids as a plural phrase: "nursing homes and hospices"."""
     names = [PROVIDERS[p][1] if p in PROVIDERS else p.replace("_", " ") + "s" for p in providers]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def what_next(flow: Flow, answers: dict[str, Any]) -> list[str]:
+    """What the flow says comes after its last step (``next``), for these answers: each
+    as a paragraph, then the command to run and the source, each on a line of its own."""
+    out = []
+    for n in flow.next:
+        if holds(n.when, answers):
+            run = f"\nRun: epoc-wizard start {n.flow}" if n.flow else ""
+            cited = printable(flow.cite(n.source, *n.also))
+            out.append(f"{printable(' '.join(n.text.split()))}{run}\n(Source: {cited})")
+    return out
 
 
 def moves(flow: Flow) -> list[str]:

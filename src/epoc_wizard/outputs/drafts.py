@@ -35,6 +35,7 @@ import secrets
 import stat
 from dataclasses import dataclass
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -70,7 +71,9 @@ class Draft:
         """The draft as an ``.eml`` file dated ``date`` (timezone-aware): CRLF line ends,
         7-bit, non-ASCII header text as RFC 2047 encoded words, ``X-Unsent: 1``."""
         msg = EmailMessage(policy=_EML_POLICY)
-        msg["To"] = f"{self.to_name} <{self.to}>" if self.to_name else self.to
+        # Built as an address object, so the name is quoted where it needs to be and can
+        # never add a recipient; the flow's checks keep line breaks out of both.
+        msg["To"] = Address(display_name=self.to_name, addr_spec=self.to)
         msg["Subject"] = self.subject
         msg["Date"] = format_datetime(date)
         msg["X-Unsent"] = "1"
@@ -82,7 +85,7 @@ class Draft:
 
 
 def _fill(text: str, flow: Flow, journey: Journey, missing: list[str]) -> str:
-    text = fill_in(text, journey.answers)
+    text = fill_in(text, flow.wording(journey.answers))
 
     def blank(m: object) -> str:
         qid = m.group(1)  # type: ignore[attr-defined]
@@ -106,6 +109,9 @@ def draft_for(flow: Flow, journey: Journey, step: Step) -> Draft | None:
     # the subject stays one line (a line break in a header would start another header).
     subject = printable(_fill(step.email.subject, flow, journey, missing))
     body = printable(_fill(step.email.body.strip(), flow, journey, missing), lines=True) + "\n"
+    tickets = journey.tickets_for(step.id)
+    if tickets:  # before the closing line: the desk finds the case it already opened
+        body = _with_ticket(body, printable(", ".join(tickets)))
     return Draft(
         id=step.email.id,
         step_id=step.id,
@@ -117,6 +123,15 @@ def draft_for(flow: Flow, journey: Journey, step: Step) -> Draft | None:
         why=step.email.why,
         missing=tuple(missing),
     )
+
+
+def _with_ticket(body: str, tickets: str) -> str:
+    """The body with a "Ticket:" line after its last paragraph but one (the closing)."""
+    paragraphs = body.rstrip("\n").split("\n\n")
+    line = f"Ticket: {tickets}"
+    at = len(paragraphs) - 1 if len(paragraphs) > 1 else len(paragraphs)
+    paragraphs.insert(at, line)
+    return "\n\n".join(paragraphs) + "\n"
 
 
 def drafts_for(flow: Flow, journey: Journey) -> list[Draft]:
@@ -248,7 +263,13 @@ def _write_new(folder: _Folder, name: str, payload: bytes) -> None:
     """Write ``payload`` to a new file ``name`` (0600): never an existing file, never
     through a link; fsynced and closed."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY
-    write_and_close(os.open(folder.at(name), flags, 0o600, dir_fd=folder.fd), payload)
+    fd = os.open(folder.at(name), flags, 0o600, dir_fd=folder.fd)
+    try:
+        write_and_close(fd, payload)
+    except OSError:  # a full disk, a size limit: leave no half-written file behind
+        with contextlib.suppress(OSError):
+            os.unlink(folder.at(name), dir_fd=folder.fd)
+        raise
 
 
 def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
@@ -298,6 +319,88 @@ def save(draft: Draft, directory: Path, date: dt.datetime) -> Path:
             with contextlib.suppress(OSError):
                 os.fsync(folder.fd)
         return path
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What ``remove_drafts`` did: how many drafts it deleted, and why it left any."""
+
+    count: int
+    left: str = ""
+
+
+def _draft_file(name: str) -> bool:
+    """A draft the wizard writes, or the temporary file of a save that was cut short."""
+    return (name.endswith(".eml") and not name.startswith(".")) or (
+        name.startswith(".") and name.endswith(".tmp") and ".eml." in name
+    )
+
+
+def remove_drafts(state: Path, journey_id: str) -> Removed:
+    """Delete a journey's e-mail drafts (``reset``): the ``.eml`` files in
+    ``<state>/drafts/<safe form of the id>`` and any temporary file of a save cut short,
+    then the folder when nothing else is in it. The drafts name the facility, so they go
+    with the journey.
+
+    Nothing is followed: ``drafts/`` or the journey's folder being a link (or not a
+    folder) leaves everything as it is, said in ``left``; a link, folder or other file
+    inside is left too. On POSIX the folders are walked through descriptors opened with
+    ``O_NOFOLLOW``, so no link swapped in meanwhile is followed; elsewhere each name is
+    checked with ``lstat`` just before it is deleted.
+    """
+    path = state / DRAFTS / safe_name(journey_id)
+    opened: list[int] = []
+    try:
+        folder = _Folder(state, None)
+        if _AT:  # the state folder itself is the person's choice: it may be a link
+            try:
+                fd = os.open(state, os.O_RDONLY | _DIRECTORY)
+            except FileNotFoundError:
+                return Removed(0)
+            opened.append(fd)
+            folder = _Folder(state, fd)
+        for part in (DRAFTS, path.name):
+            st = folder.lstat(part)
+            if st is None:
+                return Removed(0)
+            if is_link(st) or not stat.S_ISDIR(st.st_mode):
+                what = "a link" if is_link(st) else "not a folder"
+                return Removed(0, f"{folder.path / part} is {what}, so it was left as it is.")
+            if folder.fd is None:
+                folder = _Folder(folder.path / part, None)
+                continue
+            try:
+                fd = os.open(part, os.O_RDONLY | _DIRECTORY | O_NOFOLLOW, dir_fd=folder.fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    return Removed(0, f"{folder.path / part} is a link or not a folder.")
+                raise
+            opened.append(fd)
+            folder = _Folder(folder.path / part, fd)
+        names = os.listdir(folder.fd if folder.fd is not None else folder.path)
+        count = 0
+        kept = False
+        for name in sorted(names):
+            st = folder.lstat(name)
+            if st is None:
+                continue
+            if not (_draft_file(name) and stat.S_ISREG(st.st_mode) and not is_link(st)):
+                kept = True
+                continue
+            os.unlink(folder.at(name), dir_fd=folder.fd)
+            count += name.endswith(".eml")
+        if not kept:
+            at_fd = folder.fd is not None and os.rmdir in os.supports_dir_fd
+            parent = opened[-2] if at_fd else None
+            with contextlib.suppress(OSError):  # something appeared meanwhile: it stays
+                if parent is not None:
+                    os.rmdir(path.name, dir_fd=parent)
+                else:
+                    os.rmdir(folder.path)
+        return Removed(count, f"{path} holds other files, which were left." if kept else "")
     finally:
         for fd in opened:
             os.close(fd)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from epoc_wizard.core.engine import visible_steps
 from epoc_wizard.core.journey import Journey
-from epoc_wizard.dates import format_local
-from epoc_wizard.flowspec.model import Contact, Flow
-from epoc_wizard.flowspec.outline import contact_lines, describe, flow_status
+from epoc_wizard.dates import format_due, format_local
+from epoc_wizard.flowspec.model import Contact, Flow, Step
+from epoc_wizard.flowspec.outline import contact_lines, describe, flow_status, what_next
 from epoc_wizard.outputs.drafts import Draft, drafts_for
 from epoc_wizard.words import printable
 
@@ -37,6 +37,8 @@ class Row:
     detail: str
     source: str
     done: bool
+    #: The step's links: (title, address).
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +51,10 @@ class Record:
     emails: list[Draft] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     blank: bool = False
+    #: The answers given (none is a secret: secrets are never saved): (question, answer).
+    answers: list[tuple[str, str]] = field(default_factory=list)
+    #: What the flow says comes next, once the journey is finished.
+    next: list[str] = field(default_factory=list)
 
 
 def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
@@ -63,15 +69,21 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
                 f"Only when {describe(s.when, flow)}." if s.when else "",
                 flow.cite_step(s),
                 False,
+                _links(s),
             )
             for n, s in enumerate(flow.steps, 1)
         ]
+        who = (
+            "Organization: ____________________"
+            if flow.identifying("organization_name")
+            else "Facility: ____________________   CCN: __________"
+        )
         return Record(
             f"{flow.title}: checklist",
             [
                 flow.summary,
                 f"Status: {flow_status(flow)}",
-                "Facility: ____________________   CCN: __________   Date started: ________",
+                f"{who}   Date started: ________",
             ],
             rows,
             contacts=contacts,
@@ -91,9 +103,13 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
             late = " (OVERDUE)" if now > w.due else ""
             detail = (
                 f"Waiting for {w.wait_for} since {format_local(w.since)}; expected by "
-                f"{format_local(w.due, with_time=False)}{late}"
+                f"{format_due(w.since, w.due)}{late}"
             )
             waits.append(detail + (f". If late: {w.late.strip()}" if late else ""))
+        tickets = journey.tickets_for(step.id)
+        if tickets:
+            noted = f"Help-desk ticket{'s' if len(tickets) > 1 else ''}: {', '.join(tickets)}"
+            detail = f"{detail}; {noted}" if detail else noted
         rows.append(
             Row(
                 n,
@@ -102,6 +118,7 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
                 detail,
                 flow.cite_step(step),
                 rec.status == "done",
+                _links(step),
             )
         )
     obtained = [
@@ -109,15 +126,16 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
         for q in flow.questions()
         if q.record_as and not q.secret and journey.answers.get(q.id)
     ]
-    facility = journey.facility or "(not given)"
-    label = f"{journey.label}, " if journey.label else ""
-    subtitle = [
-        f"Facility: {label}CCN {facility}",
-        f"Journey: {journey.id}",
-        f"Record printed {format_local(now)}",
-    ]
+    subtitle = [_whose(flow, journey), f"Journey: {journey.id}"]
+    subtitle.append(f"Record printed {format_local(now)} ({TIMES})")
     if journey.finished:
         subtitle.append(f"Finished {format_local(journey.finished)}")
+    given = [
+        (q.short_label, q.display(journey.answers[q.id]))
+        for step in visible_steps(flow, journey.answers)
+        for q in step.questions
+        if q.id in journey.answers and not q.secret and not q.record_as
+    ]
     return Record(
         f"{flow.title}: access record",
         subtitle,
@@ -126,7 +144,25 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
         waits,
         drafts_for(flow, journey),
         contacts,
+        answers=given,
+        next=what_next(flow, journey.answers) if journey.finished else [],
     )
+
+
+#: Which zone the record's times are in (``dates.format_local``).
+TIMES = "times are US Eastern, the business calendar CMS's help desks keep"
+
+
+def _whose(flow: Flow, journey: Journey) -> str:
+    """Whom the journey is for: the facility (name and CCN), or an assister's organization."""
+    if flow.identifying("organization_name") and not journey.facility:
+        return f"Organization: {journey.label or '(not given)'}"
+    label = f"{journey.label}, " if journey.label else ""
+    return f"Facility: {label}CCN {journey.facility or '(not given)'}"
+
+
+def _links(step: Step) -> list[tuple[str, str]]:
+    return [(link.title, link.url) for link in step.links]
 
 
 _MARK = {"done": "[x]", "skipped": "[-]", "waiting": "[~]"}
@@ -156,14 +192,29 @@ def md(text: str) -> str:
     return text
 
 
+#: An address that can be a link as it is: web or e-mail, no space, angle bracket or quote.
+_LINK = re.compile(r"(https?://|mailto:)[!#-;=?-~]+", re.IGNORECASE)
+
+
+def md_link(title: str, url: str) -> str:
+    """A link in Markdown (``[title](<url>)``) when the address is safe to be one, else
+    the title and the address as text."""
+    if _LINK.fullmatch(url):
+        return f"[{md(title)}](<{url}>)"
+    return f"{md(title)}: {md(url)}"
+
+
 def to_markdown(record: Record) -> str:
     out = [f"# {md(record.title)}", ""] + [f"- {md(line)}" for line in record.subtitle] + [""]
     out += ["## Checklist", ""]
     for r in record.rows:
         line = f"- {_MARK.get(r.status, '[ ]')} {r.number}. {md(r.title)}"
         out.append(line + (f" — {md(r.detail)}" if r.detail else ""))
+        out += [f"  - Link: {md_link(title, url)}" for title, url in r.links]
         out.append(f"  - Source: {md(r.source)}")
     if not record.blank:
+        out += ["", "## Answers given", ""]
+        out += [f"- {md(q)}: {md(a)}" for q, a in record.answers] or ["- None yet."]
         out += ["", "## IDs obtained", ""]
         out += [f"- {md(name)}: {md(value)}" for name, value in record.ids] or [
             "- None recorded yet."
@@ -173,6 +224,8 @@ def to_markdown(record: Record) -> str:
             out += ["", "## E-mails to send", ""]
             for d in record.emails:
                 out += [f'- To {md(d.to)}, subject "{md(d.subject)}" ({md(d.step_title)})']
+        if record.next:
+            out += ["", "## What comes next", ""] + [f"- {md(n)}" for n in record.next]
     out += ["", "## Who to contact", ""]
     for c in record.contacts:
         lines = contact_lines(c)
@@ -193,7 +246,9 @@ h1 { font-size: 17pt; margin: 0 0 4pt; } h2 { font-size: 13pt; margin: 16pt 0 6p
 table { width: 100%; border-collapse: collapse; }
 th, td { border: 1px solid #444; padding: 4pt 5pt; vertical-align: top; text-align: left; }
 th { background: #e8e8e8; } tr { page-break-inside: avoid; }
-td.box { width: 0.35in; text-align: center; font-size: 13pt; } td.n { width: 0.3in; }
+td.box { width: 0.7in; text-align: center; } td.n { width: 0.3in; }
+.tick { display: inline-block; width: 10pt; height: 10pt; border: 1px solid #000; }
+.links { font-size: 9.5pt; margin-top: 2pt; } a { color: #1a4f8b; }
 .src { font-size: 8.5pt; color: #333; } .contact { page-break-inside: avoid; margin: 0 0 6pt; }
 .foot { margin-top: 14pt; font-size: 9pt; }
 @media print { a { color: #000; text-decoration: none; } }
@@ -205,25 +260,64 @@ def _e(text: str) -> str:
     return html.escape(printable(text))
 
 
+def _a(url: str, text: str | None = None) -> str:
+    """A link (``href`` escaped) when ``url`` is a web or e-mail address that can be one;
+    else the text. The text shown is the address unless ``text`` is given."""
+    shown = _e(url if text is None else text)
+    if not _LINK.fullmatch(url):
+        return shown
+    return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
+
+
+#: The status column: words, which every font has (a symbol such as U+231B, the
+#: hourglass, printed as an empty box), and an empty box drawn by CSS to tick by hand.
+_STATUS = {"done": "Done", "skipped": "Skipped", "waiting": "Waiting"}
+_TICK = '<span class="tick" title="to do"></span>'
+
+
+def _contact_html(c: Contact) -> str:
+    lines = contact_lines(c)
+    out = []
+    for line in lines[1:]:
+        text = line.strip()
+        label, _, value = text.partition(": ")
+        if label == "E-mail" and c.email and value == c.email:
+            out.append(f"E-mail: {_a('mailto:' + c.email, c.email)}")
+        elif label == "Web" and c.web and value == c.web:
+            out.append(f"Web: {_a(c.web)}")
+        else:
+            out.append(html.escape(printable(text, lines=True)).replace("\n", "<br>"))
+    return f'<div class="contact"><strong>{_e(lines[0])}</strong><br>' + "<br>".join(out) + "</div>"
+
+
 def to_html(record: Record) -> str:
     e = _e
-    box = {"done": "&#9745;", "skipped": "&#8212;", "waiting": "&#8987;"}
     parts = [
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{e(record.title)}</title><style>{_CSS}</style></head><body>",
         f'<h1>{e(record.title)}</h1><ul class="meta">'
         + "".join(f"<li>{e(line)}</li>" for line in record.subtitle)
         + "</ul>",
-        "<h2>Checklist</h2><table><tr><th></th><th>#</th><th>Step</th><th>Done / notes</th></tr>",
+        "<h2>Checklist</h2><table><tr><th>Status</th><th>#</th><th>Step</th>"
+        "<th>Done / notes</th></tr>",
     ]
     for r in record.rows:
+        links = "".join(f'<div class="links">{e(title)}: {_a(url)}</div>' for title, url in r.links)
         parts.append(
-            f'<tr><td class="box">{box.get(r.status, "&#9744;")}</td>'
-            f'<td class="n">{r.number}</td><td>{e(r.title)}<div class="src">'
+            f'<tr><td class="box">{_STATUS.get(r.status, _TICK)}</td>'
+            f'<td class="n">{r.number}</td><td>{e(r.title)}{links}<div class="src">'
             f"{e(r.source)}</div></td><td>{e(r.detail)}</td></tr>"
         )
     parts.append("</table>")
     if not record.blank:
+        parts.append(
+            "<h2>Answers given</h2><table><tr><th>Question</th><th>Answer</th></tr>"
+            + (
+                "".join(f"<tr><td>{e(q)}</td><td>{e(a)}</td></tr>" for q, a in record.answers)
+                or '<tr><td colspan="2">None yet.</td></tr>'
+            )
+            + "</table>"
+        )
         parts.append(
             "<h2>IDs obtained</h2><table><tr><th>ID</th><th>Value</th></tr>"
             + (
@@ -241,23 +335,20 @@ def to_html(record: Record) -> str:
             parts.append(
                 "<h2>E-mails to send</h2><ul>"
                 + "".join(
-                    f"<li>To {e(d.to)}, subject &ldquo;{e(d.subject)}&rdquo; ({e(d.step_title)})"
-                    "</li>"
+                    f"<li>To {_a('mailto:' + d.to, d.to)}, subject &ldquo;{e(d.subject)}&rdquo; "
+                    f"({e(d.step_title)}): {_a(d.mailto(), 'open it in your mail program')}</li>"
                     for d in record.emails
                 )
                 + "</ul>"
             )
-    parts.append("<h2>Who to contact</h2>")
-    for c in record.contacts:
-        lines = contact_lines(c)
-        parts.append(
-            f'<div class="contact"><strong>{e(lines[0])}</strong><br>'
-            + "<br>".join(
-                html.escape(printable(line.strip(), lines=True)).replace("\n", "<br>")
-                for line in lines[1:]
+        if record.next:
+            parts.append(
+                "<h2>What comes next</h2><ul>"
+                + "".join(f"<li>{e(n)}</li>" for n in record.next)
+                + "</ul>"
             )
-            + "</div>"
-        )
+    parts.append("<h2>Who to contact</h2>")
+    parts += [_contact_html(c) for c in record.contacts]
     parts.append(
         '<p class="foot">Passwords, keys and answers to security questions are '
         "never recorded here.</p></body></html>\n"

@@ -3,11 +3,14 @@
 One JSON document, ``state.json``, in the person's state folder (platformdirs), or
 in ``EPOC_WIZARD_HOME`` for tests and for people who keep it on a shared drive::
 
-    {"schema": 1, "journeys": {"<journey id>": {...journey...}}}
+    {"schema": 2, "journeys": {"<journey id>": {...journey...}}, "roster": {...}}
 
-Older schemas are migrated on reading. A file that cannot be read or understood raises
-a StateError that says what is wrong and how to recover (``epoc-wizard doctor``); it
-is never overwritten. Writing it safely is ``store.py``'s job.
+``roster`` is the organization's access roster (``core/roster.py``, ``docs/roster.md``),
+added in schema 2: an older epoc-wizard refuses the file (it would drop the roster at
+its next save) rather than lose it. Older schemas are migrated on reading. A file that
+cannot be read or understood raises a StateError that says what is wrong and how to
+recover (``epoc-wizard doctor``); it is never overwritten. Writing it safely is
+``store.py``'s job.
 
 This module imports nothing heavy at the top: ``status`` reads the document through
 ``read_document`` without pydantic.
@@ -21,13 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from epoc_wizard.core.roster import empty as empty_roster
+from epoc_wizard.core.roster import problem as roster_problem
 from epoc_wizard.errors import StateError
 from epoc_wizard.fileio import NotAFile, TooLarge, read_regular
 
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATE_FILE = "state.json"
 LOCK_FILE = "state.lock"
 BACKUP_FILE = "state.json.bak"
@@ -55,11 +60,18 @@ def _from_v0(doc: dict[str, Any]) -> dict[str, Any]:
     return {"schema": 1, "journeys": by_id}
 
 
+def _from_v1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no access roster: it starts empty. Anything else is kept as it is
+    (the journeys are checked after the migrations)."""
+    return {**doc, "schema": 2, "roster": empty_roster()}
+
+
 #: How to bring an older document up to date: schema version -> function to the next.
 #: A function raises ValueError (or KeyError, TypeError) when the document is not in
 #: its version's form; the person is then told, and the file is left untouched.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     0: _from_v0,
+    1: _from_v1,
 }
 
 
@@ -146,8 +158,25 @@ def parse_document(raw: bytes, path: Path) -> dict[str, Any]:
             f"The state file {path} is damaged: its journeys are not in the expected form.",
             recover_hint(path),
         )
+    _check_roster(doc, path)
     checked: dict[str, Any] = doc
     return checked
+
+
+def _check_roster(doc: dict[str, Any], path: Path) -> None:
+    """The access roster, as ``core.roster.problem`` checks it: a damaged roster makes the
+    file damaged (``doctor --repair`` goes back to the last good save), so that no command
+    has to check it again. A document without one gets an empty one."""
+    if "roster" not in doc:
+        doc["roster"] = empty_roster()
+        return
+    wrong = roster_problem(doc["roster"])
+    if wrong is not None:
+        raise StateError(
+            f"The state file {path} is damaged: its access roster is not in the expected "
+            f"form ({wrong}).",
+            recover_hint(path),
+        )
 
 
 def journey_from(journey_id: str, data: Any, path: Path) -> Journey:
@@ -225,7 +254,7 @@ def read_document(directory: Path) -> dict[str, Any]:
                 f"backup; or, if you removed it on purpose to start again, delete "
                 f"{directory / BACKUP_FILE} too."
             ) from None
-        return {"schema": SCHEMA_VERSION, "journeys": {}}
+        return {"schema": SCHEMA_VERSION, "journeys": {}, "roster": empty_roster()}
     except IsADirectoryError:
         raise StateError(
             f"{path} is a folder, not a state file. Move it away, or set "

@@ -70,6 +70,8 @@ class Reading:
     good: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: The journeys that do not, by id: why.
     bad: dict[str, str] = field(default_factory=dict)
+    #: The access roster, when the file could be read (``core/roster.py``).
+    roster: dict[str, Any] | None = None
 
     @property
     def usable(self) -> bool:
@@ -104,7 +106,7 @@ def read_state(path: Path) -> Reading:
         doc = parse_document(raw, path)
     except StateError as exc:
         return Reading("newer" if _newer(raw) else "damaged", exc.problem)
-    reading = Reading("ok")
+    reading = Reading("ok", roster=doc["roster"])
     for jid, data in doc["journeys"].items():
         try:
             journey_from(jid, data, path)

@@ -179,6 +179,40 @@ def drafts_folders(directory: Path) -> list[Path]:
     return [drafts, *inside]
 
 
+def _drafts_shape(directory: Path) -> list[Finding]:
+    """``drafts`` as something other than a folder, or a link where a journey's drafts
+    folder or a draft should be: ``email`` refuses to write there, so say it here."""
+    from epoc_wizard.fileio import is_link
+
+    drafts = directory / DRAFTS_FOLDER
+    odd: list[tuple[Path, str]] = []
+    try:
+        st = drafts.lstat()
+    except OSError:
+        return []
+    if is_link(st):
+        odd.append((drafts, "a link"))
+    elif not stat.S_ISDIR(st.st_mode):
+        odd.append((drafts, "not a folder"))
+    else:
+        with contextlib.suppress(OSError):
+            for entry in sorted(drafts.iterdir()):
+                est = entry.lstat()
+                if is_link(est):
+                    odd.append((entry, "a link"))
+                elif not stat.S_ISDIR(est.st_mode):
+                    odd.append((entry, "not a folder"))
+    return [
+        Finding(
+            "problem",
+            f"{path} is {what}; e-mail drafts are never written through a link or into "
+            "anything but a folder, so 'epoc-wizard email' cannot save drafts there.",
+            f"Move {path} away (the wizard makes the folder again).",
+        )
+        for path, what in odd
+    ]
+
+
 def _drafts_folders(directory: Path, me: int) -> list[Finding]:
     """Drafts folders others may write in (a link in their place is drafts' own refusal)."""
     out = []
@@ -207,8 +241,8 @@ def _drafts_folders(directory: Path, me: int) -> list[Finding]:
 
 def permissions(directory: Path) -> list[Finding]:
     if on_windows():
-        return _windows_access(directory)
-    out: list[Finding] = []
+        return _windows_access(directory) + _drafts_shape(directory)
+    out: list[Finding] = _drafts_shape(directory)
     me = os.getuid()
     st = directory.stat()
     if st.st_uid != me:

@@ -86,7 +86,7 @@ def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> li
         lost = [j for j in reading.bad if j not in backup.good]
         for jid in taken:
             keep[jid] = backup.good[jid]
-        store.replace(keep)
+        store.replace(keep, reading.roster)
         said = (
             [
                 f"Kept the {plural(len(reading.good), 'journey that was', 'journeys that were')}"
@@ -111,7 +111,7 @@ def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> li
             )
         return said
     if backup.kind == "ok":
-        store.replace(backup.good)
+        store.replace(backup.good, backup.roster)
         return [
             f"Restored the last good save from {BACKUP_FILE}: "
             f"{plural(len(backup.good), 'journey', 'journeys')}"
@@ -119,16 +119,18 @@ def _restore(store: Store, reading: Reading, backup: Reading, aside: Path) -> li
             + ". Answers given after that save are only in the damaged copy."
         ]
     if backup.kind == "journeys" and backup.good:
-        store.replace(backup.good)
+        store.replace(backup.good, backup.roster)
         return [
             f"Restored what is good in {BACKUP_FILE}: {name_list(list(backup.good))}; "
             f"{name_list(list(backup.bad))} could not be recovered."
         ]
-    store.replace({})
+    store.replace({}, backup.roster)  # a backup whose journeys are all damaged: its roster
     why = "there is none" if backup.kind == "missing" else "it is damaged too"
+    roster = backup.roster or {}
+    kept = " The access roster was taken from it." if any(roster.values()) else ""
     return [
         f"Could not restore {BACKUP_FILE} ({why}), so the wizard starts again with no "
-        f"saved journeys. Your old progress stays in {aside.name}."
+        f"saved journeys. Your old progress stays in {aside.name}.{kept}"
     ]
 
 
@@ -234,7 +236,7 @@ def repair(directory: Path | None = None, now: dt.datetime | None = None) -> lis
             elif reading.kind == "missing" and (directory / BACKUP_FILE).exists():
                 backup = read_state(directory / BACKUP_FILE)
                 if backup.usable:
-                    store.replace(backup.good)
+                    store.replace(backup.good, backup.roster)
                     said.append(
                         f"The state file was missing: brought back {BACKUP_FILE} "
                         f"({plural(len(backup.good), 'journey', 'journeys')})."

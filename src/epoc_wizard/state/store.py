@@ -18,6 +18,12 @@ else is refused (``permissions.secure_folder``). The lock file is never opened t
 link, nor when it is anything but a regular file; the temporary file is always a new one
 (``O_EXCL``, ``O_NOFOLLOW``). A journey changed by another process since this one read it
 is never written over (``Store.save``).
+
+The access roster (``core/roster.py``) is kept in the same file and changed the same way,
+under the lock, but as read-modify-write: ``update_roster`` applies a change to the roster
+as it is on disk at that moment, so two windows changing it one after the other never lose
+either change, and nothing is held between reading it and saving it. Every journey save
+keeps the roster as it is on disk, and every roster save keeps the journeys.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from epoc_wizard.core.roster import empty as empty_roster
+from epoc_wizard.core.roster import problem as roster_problem
 from epoc_wizard.errors import JourneyChanged, StateError
 from epoc_wizard.fileio import (
     O_BINARY,
@@ -94,9 +102,10 @@ class Store:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or state_dir()
         self.path = self.directory / STATE_FILE
-        #: The file this process last wrote, as its bytes, and each journey's JSON text
-        #: in it. Nothing is held open between saves (Windows could not rename it then).
-        self._cache: tuple[bytes, dict[str, bytes]] | None = None
+        #: The file this process last wrote, as its bytes, each journey's JSON text in it,
+        #: and the roster's. Nothing is held open between saves (Windows could not rename
+        #: it then).
+        self._cache: tuple[bytes, dict[str, bytes], bytes] | None = None
         self._locked = 0
         #: Each journey this process read or saved, as its JSON text then: a save checks
         #: that no other process changed the journey since (see ``save``).
@@ -109,13 +118,32 @@ class Store:
         journeys: dict[str, dict[str, Any]] = read_document(self.directory)["journeys"]
         return journeys
 
+    def roster(self) -> dict[str, Any]:
+        """The access roster as stored (``core/roster.py``): checked, raw data."""
+        roster: dict[str, Any] = read_document(self.directory)["roster"]
+        return roster
+
+    def update_roster(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Apply ``change`` to the roster as it is on disk now, under the lock, and save the
+        result (the journeys are kept as they are); the roster as saved. ``change`` takes a
+        copy and returns the new roster; an exception from it saves nothing."""
+        with self.lock():
+            parts, roster = self._read()
+            new = change(json.loads(roster))
+            wrong = roster_problem(new)
+            if wrong is not None:  # a bug, never a person's input: the commands check that
+                raise AssertionError(f"the roster would be damaged: {wrong}")
+            self._write_parts(parts, _dumps(new))
+            return new
+
     def load(self, journey_id: str) -> Journey:
         raw = self.journeys().get(journey_id)
         if raw is None:
+            from epoc_wizard.checks import echo
             from epoc_wizard.errors import UsageError
 
             raise UsageError(
-                f"There is no journey called '{journey_id}'. Run "
+                f"There is no journey called {echo(journey_id)}. Run "
                 "'epoc-wizard status' to see your journeys."
             )
         return self.journey(journey_id, raw)
@@ -131,7 +159,7 @@ class Store:
         changed or deleted it since this one read it, its change is not written over:
         JourneyChanged says so (the session then carries on from what was saved)."""
         with self.lock():
-            parts = self._parts()
+            parts, roster = self._read()
             seen = self._seen.get(journey.id)
             if seen is not None and parts.get(journey.id) != seen:
                 deleted = journey.id not in parts
@@ -147,48 +175,55 @@ class Store:
                     journey.id,
                     deleted=deleted,
                 )
-            self._put(parts, journey)
+            self._put(parts, journey, roster)
 
     def create(self, make: Callable[[set[str]], Journey]) -> Journey:
         """Save a new journey, its id chosen by ``make`` from the ids taken, under the
         lock: two windows starting at the same moment cannot pick the same id."""
         with self.lock():
-            parts = self._parts()
+            parts, roster = self._read()
             journey = make(set(parts))
-            self._put(parts, journey)
+            self._put(parts, journey, roster)
             return journey
 
-    def _put(self, parts: dict[str, bytes], journey: Journey) -> None:
+    def _put(self, parts: dict[str, bytes], journey: Journey, roster: bytes) -> None:
         """Write ``parts`` with this journey in it, and remember it as seen (under the lock)."""
         parts[journey.id] = text = _dumps(journey.model_dump(mode="json", exclude_none=True))
-        self._write_parts(parts)
+        self._write_parts(parts, roster)
         self._seen[journey.id] = text
 
     def delete(self, journey_id: str) -> None:
         with self.lock():
-            parts = self._parts()
+            parts, roster = self._read()
             parts.pop(journey_id, None)
-            self._write_parts(parts)
+            self._write_parts(parts, roster)
             self._seen.pop(journey_id, None)
 
-    def replace(self, journeys: dict[str, dict[str, Any]]) -> None:
-        """Write exactly these journeys, whatever the file held (``doctor --repair``)."""
+    def replace(
+        self, journeys: dict[str, dict[str, Any]], roster: dict[str, Any] | None = None
+    ) -> None:
+        """Write exactly these journeys and this roster (an empty one if None), whatever
+        the file held (``doctor --repair``)."""
         with self.lock():
-            self._write_parts({jid: _dumps(data) for jid, data in journeys.items()})
+            self._write_parts(
+                {jid: _dumps(data) for jid, data in journeys.items()},
+                _dumps(roster if roster is not None else empty_roster()),
+            )
             self._seen.clear()
 
     def write(self, journeys: dict[str, dict[str, Any]]) -> None:
         """Write these journeys as raw data, unchecked, keeping all others (for tools and
         tests that need a state file of a given shape)."""
         with self.lock():
-            parts = self._parts()
+            parts, roster = self._read()
             parts.update((jid, _dumps(data)) for jid, data in journeys.items())
-            self._write_parts(parts)
+            self._write_parts(parts, roster)
 
-    def _write_parts(self, parts: dict[str, bytes]) -> None:
-        """Write the file with these journeys' texts (the caller holds the lock)."""
+    def _write_parts(self, parts: dict[str, bytes], roster: bytes) -> None:
+        """Write the file with these journeys' texts and this roster's (the caller holds
+        the lock)."""
         body = b",".join(_dumps(jid) + b":" + part for jid, part in parts.items())
-        payload = b'{"schema":%d,"journeys":{%s}}' % (SCHEMA_VERSION, body)
+        payload = b'{"schema":%d,"journeys":{%s},"roster":%s}' % (SCHEMA_VERSION, body, roster)
         if len(payload) > MAX_STATE_BYTES:  # it could not be read again
             raise StateError(
                 f"Cannot save progress in {self.directory}: the state file would be larger "
@@ -198,10 +233,10 @@ class Store:
             )
         self._cache = None
         self._write(payload)
-        self._cache = (payload, dict(parts))
+        self._cache = (payload, dict(parts), roster)
 
-    def _parts(self) -> dict[str, bytes]:
-        """Each journey's JSON text, as on disk now.
+    def _read(self) -> tuple[dict[str, bytes], bytes]:
+        """Each journey's JSON text, and the roster's, as on disk now.
 
         Parsing and serializing hundreds of journeys on every answer would dominate the
         cost of a save, so the bytes and texts of the last file this process wrote are
@@ -214,10 +249,10 @@ class Store:
         except OSError:
             raw = None  # missing, unreadable or odd: read_document says which, and what to do
         if raw is not None and self._cache is not None and raw == self._cache[0]:
-            return dict(self._cache[1])
+            return dict(self._cache[1]), self._cache[2]
         doc = read_document(self.directory) if raw is None else parse_document(raw, self.path)
         journeys: dict[str, Any] = doc["journeys"]
-        return {jid: _dumps(data) for jid, data in journeys.items()}
+        return {jid: _dumps(data) for jid, data in journeys.items()}, _dumps(doc["roster"])
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -259,7 +294,14 @@ class Store:
     def _ensure_dir(self) -> None:
         """Make the folder (0700) if it is missing; make sure no one else can change it."""
         try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self.directory.is_dir():
+                # Folders made on the way are private too, whatever the umask: a folder
+                # above this one that others could write in would let them swap it.
+                old = os.umask(0o077)
+                try:
+                    self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+                finally:
+                    os.umask(old)
             tell(secure_folder(self.directory))
         except OSError as exc:
             raise self._write_error(exc) from None

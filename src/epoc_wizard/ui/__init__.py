@@ -14,13 +14,18 @@ from epoc_wizard.core.answers import Checked
 from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.words import printable
 
-Action = Literal["done", "waiting", "later", "back", "contacts", "links", "email"]
+Action = Literal[
+    "done", "waiting", "later", "change", "back", "contacts", "links", "email", "ticket"
+]
 Validator = Callable[[Any], Checked]
 
 
 class Asker(Protocol):
     def ask(self, question: Question, validate: Validator) -> Any:
-        """Ask until the answer passes ``validate``; return the normalized value."""
+        """Ask until the answer passes ``validate``; return the normalized value.
+
+        ``question.default`` is what Enter takes: the flow's default, or the saved
+        answer offered again when a step is gone back to (a list, for a checkbox)."""
 
     def action(self, step: Step, *, waiting: bool, can_go_back: bool) -> Action:
         """What the person did about the step shown."""
@@ -51,11 +56,40 @@ def action_choices(step: Step, *, waiting: bool, can_go_back: bool) -> list[tupl
         if step.wait:  # what is awaited is in the panel above; keep the label short
             choices.append(("waiting", "Done, and now I wait (save and quit)"))
         choices.append(("later", "I'll do this later (save and quit)"))
+    if any(not q.secret for q in step.questions):
+        choices.append(("change", "Change an answer at this step"))
     if can_go_back:
-        choices.append(("back", "Go back to the previous step"))
+        choices.append(("back", "Go back to the previous step (and change its answers)"))
     choices.append(("contacts", "Show who to call for help"))
     if step.links:
         choices.append(("links", "Open a link in the web browser"))
     if step.email:
         choices.append(("email", "Open the e-mail in my mail program"))
+    if step.contact or (step.wait and step.wait.contact):
+        choices.append(("ticket", "Record a help-desk ticket number"))
     return choices
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` as lines of at most ``width`` characters, broken only between words.
+
+    Line breaks in ``text`` are kept, and each line is wrapped by itself: a line that
+    starts with spaces (an item of a list) keeps them, and its wrapped lines go two
+    further in; other lines are indented by ``indent``. A word longer than a line (a
+    web address) is left whole rather than cut, so that it can be copied. Everything
+    is passed through ``printable`` first."""
+    import textwrap
+
+    out: list[str] = []
+    for line in printable(text, lines=True).split("\n"):
+        body = line.lstrip(" ")
+        lead = " " * (len(line) - len(body))
+        out += textwrap.wrap(
+            body,
+            max(width, len(lead or indent) + 10),
+            initial_indent=lead or indent,
+            subsequent_indent=lead + "  " if lead else indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return out

@@ -20,12 +20,15 @@ printable excerpt of each (``start --answers /etc/shadow`` shows no password has
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
+from epoc_wizard.core.answers import KEEP_IT
 from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator
+from epoc_wizard.words import printable
 
 #: The keys an answers file may have at the top.
 KEYS = ("answers", "done", "waiting", "flow", "facility", "facilities")
@@ -87,14 +90,24 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    from epoc_wizard.checks import looks_like_secret
+
+    if looks_like_secret(str(value)):
+        return "a value that looks like a password, a key or an SSN (not repeated)"
     return f"'{_excerpt(value)}'"
 
 
 def _named(keys: list[Any]) -> str:
-    """Keys from the file as an error names them: a few, each short and printable."""
-    shown = sorted({_excerpt(k) for k in keys})
-    more = len(shown) - NAMED
-    return ", ".join(shown[:NAMED]) + (f" and {more} more" if more > 0 else "")
+    """Keys from the file as an error names them: a few, and only those that look like
+    the words an answers file uses. Anything else (a line of /etc/shadow, a token) is
+    counted, never repeated: the file may not be an answers file at all."""
+    words = sorted({k for k in keys if isinstance(k, str) and _ID.fullmatch(k)})
+    others = len({_excerpt(k) for k in keys}) - len(words)
+    shown = words[:NAMED]
+    more = len(words) - len(shown) + others
+    if not shown:
+        return f"{more} that {'is' if more == 1 else 'are'} not answers-file words"
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _check_answers(answers: Any, name: str, where: str) -> None:
@@ -142,21 +155,27 @@ def _str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def read_answers_file(path: Path) -> AnswersFile:
-    """Read an answers file: JSON when its name ends in ``.json`` or it starts with
-    ``{`` (read by the ``json`` module, which joins the escaped surrogate pairs
-    ``json.dumps`` writes for an emoji), YAML otherwise."""
+def read_data(path: Path) -> Any:
+    """An answers file (or another batch file, such as ``roster add --answers``) as plain
+    data, with the answers files' guards: JSON when its name ends in ``.json`` or it starts
+    with ``{`` (read by the ``json`` module, which joins the escaped surrogate pairs
+    ``json.dumps`` writes for an emoji), YAML otherwise; UsageError with the first problem."""
     from epoc_wizard.errors import FlowError
     from epoc_wizard.flowspec import guarded
 
     try:
         text = guarded.read_bounded(path, guarded.ANSWERS)
         if path.suffix.lower() == ".json" or text.lstrip()[:1] == "{":
-            data = guarded.parse_json(text, str(path), guarded.ANSWERS)
-        else:
-            data, _ = guarded.parse_yaml(text, str(path), guarded.ANSWERS)
+            return guarded.parse_json(text, str(path), guarded.ANSWERS)
+        data, _ = guarded.parse_yaml(text, str(path), guarded.ANSWERS)
     except FlowError as exc:
         raise UsageError(f"{exc.problems[0]}.") from None
+    return data
+
+
+def read_answers_file(path: Path) -> AnswersFile:
+    """Read an answers file (``read_data``)."""
+    data = read_data(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -185,6 +204,18 @@ class Scripted:
                 "question takes one answer: write it as text. Progress so far is saved."
             )
         result = validate(raw)
+        if not result.ok and result.suggestion:
+            # A likely typing slip (admin@gmial.com): the file is taken at its word, since
+            # nobody is there to answer "did you mean ...?"; the question goes to stderr.
+            said = result.message.replace(KEEP_IT, "").strip()
+            print(
+                printable(
+                    f"Warning: {self.file.name}: '{question.id}' is kept as given "
+                    f"({result.value}). {said} If so, change it with 'epoc-wizard edit'."
+                ),
+                file=sys.stderr,
+            )
+            return result.value
         if not result.ok:
             raise WizardError(
                 f"{self.file.name}: the answer for '{question.id}' was refused: {result.message}"

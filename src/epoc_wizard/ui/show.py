@@ -2,8 +2,10 @@
 
 In plain mode (``--plain``, ``NO_COLOR`` or ``TERM=dumb``) the same content is
 printed as headed lines with no colour, boxes or animation, which a screen reader
-follows top to bottom. URLs are always printed in full; where the terminal
-supports it, web addresses (``https:``, ``http:``, ``mailto:``) are also hyperlinks.
+follows top to bottom, broken between words to the width. URLs are always printed in
+full, a step's links under its panel, each on a line of its own that the program never
+breaks, so that a copied link is whole (issue 15); where the terminal supports it, web
+addresses (``https:``, ``http:``, ``mailto:``) are also hyperlinks.
 
 Everything shown is plain text, never rich markup: flow files, answers and the state
 file may hold ``[link=...]`` or ``[/]``, which are shown as typed. No field of the flow
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from epoc_wizard.flowspec.conditions import fill_in
 from epoc_wizard.flowspec.model import Contact, Flow, Step
-from epoc_wizard.flowspec.outline import contact_lines
+from epoc_wizard.flowspec.outline import contact_lines, what_next
 from epoc_wizard.words import late_advice, printable
 
 if TYPE_CHECKING:
@@ -114,6 +116,15 @@ def _text(text: str, style: str = "") -> Text:
     return Text(printable(text, lines=True), style=style)
 
 
+def _desk(hours: dict[str, object] | None, now: dt.datetime) -> str:
+    """Whether the desk to call is open now, when a source gives its hours."""
+    if not hours:
+        return ""
+    from epoc_wizard.flowspec.deskhours import sentence
+
+    return sentence(hours, now)
+
+
 def _rich_width() -> int:
     """The width rich's Console takes for itself (``Console.size``) on this system."""
     columns = os.environ.get("COLUMNS")
@@ -150,11 +161,18 @@ class View:
         from rich.text import Text
 
         heading = Text(printable(title))
-        if self.plain:
-            self.console.print(Text("\n== ") + heading + Text(" =="))
+        if self.plain:  # broken between words to the width, as in a panel
+            self.console.print(Text("\n== ") + heading + Text(" =="), soft_wrap=False)
             for part in body:
-                self.console.print(part)
+                self.console.print(part, soft_wrap=False)
         else:
+            if len(heading) + 6 > self.console.width:
+                # A title too long for the border would be cut mid-word: the border keeps
+                # what fits ("Step 3 of about 20"), the panel starts with the rest.
+                head, colon, rest = heading.plain.partition(": ")
+                short = bool(colon) and len(head) + 6 <= self.console.width
+                body = [Text(rest if short else heading.plain, style="bold"), *body]
+                heading = Text(head if short else "")
             spaced: list[RenderableType] = []
             for part in body:
                 spaced += [part, Text("")]
@@ -168,32 +186,39 @@ class View:
                 )
             )
 
-    def _link(self, title: str, url: str) -> Text:
+    def _links(self, links: list[tuple[str, str]]) -> None:
+        """A step's links, under its panel: each address on a line of its own and never
+        broken by the program (the terminal wraps it, if it must, without a line
+        break), so that it is copied whole; no panel border can cut into it."""
         from rich.style import Style
+        from rich.text import Text
 
-        text = _text(f"  {printable(title)}: ")
-        shown = printable(url)
-        if self.plain:
-            text.append(shown)
-        elif _LINKABLE.fullmatch(url):
-            text.append(shown, style=Style(link=url, underline=True))
-        else:  # shown in full, but not a link: a flow file may not point into this computer
-            text.append(shown, style="underline")
-        return text
+        self.console.print(Text("Links:"), soft_wrap=False)
+        for title, url in links:
+            self.console.print(_text(f"  {printable(title)}:"), soft_wrap=False)
+            address = Text("    ")
+            shown = printable(url)
+            if self.plain:
+                address.append(shown)
+            elif _LINKABLE.fullmatch(url):
+                address.append(shown, style=Style(link=url, underline=True))
+            else:  # shown in full, but not a link: a flow may not point into this computer
+                address.append(shown, style="underline")
+            self.console.print(address, soft_wrap=True)
 
     def step(self, flow: Flow, journey: Journey, step: Step, now: dt.datetime) -> None:
-        from epoc_wizard.core.engine import progress  # not before the first question
+        # not before the first question
+        from epoc_wizard.core.engine import path_length, progress
 
         done, total = progress(flow, journey)
         body: list[RenderableType] = []
-        body.append(markdown(fill_in(step.do.strip(), journey.answers), plain=self.plain))
+        body.append(
+            markdown(fill_in(step.do.strip(), flow.wording(journey.answers)), plain=self.plain)
+        )
         if step.screen:
             body.append(
                 _text("On the screen: " + "  >  ".join(f'"{printable(w)}"' for w in step.screen))
             )
-        if step.links:
-            body.append(_text("Links:"))
-            body += [self._link(link.title, link.url) for link in step.links]
         contact = flow.contact_book.get(step.contact or "")
         if contact:
             # Name, phone and e-mail; the rest is one menu choice away ("who to call").
@@ -219,7 +244,14 @@ class View:
             if is_overdue(w.due, now):
                 body.append(
                     _text(
-                        "This is overdue. " + late_advice(w.late, w.contact, w.phone),
+                        "This is overdue. "
+                        + late_advice(
+                            w.late,
+                            w.contact,
+                            w.phone,
+                            other_phones=w.other_phones,
+                            desk=_desk(w.open, now),
+                        ),
                         style="" if self.plain else "bold red",
                     )
                 )
@@ -235,7 +267,10 @@ class View:
             )
             body.append(_text(f"How long {e.for_} takes: about {days}. {e.why.strip()}"))
         body.append(_text(f"Source: {flow.cite_step(step)}", style="dim"))
-        self._block(f"Step {min(done + 1, total)} of {total}: {step.title}", body)
+        about = "" if path_length(flow, journey)[1] else "about "
+        self._block(f"Step {min(done + 1, total)} of {about}{total}: {step.title}", body)
+        if step.links:
+            self._links([(link.title, link.url) for link in step.links])
 
     def contacts(self, contacts: list[Contact]) -> None:
         if not contacts:
@@ -273,15 +308,16 @@ class View:
             self._console is None
             and sys.platform != "win32"
             and _PRINTABLE.fullmatch(text)
-            and (self.plain or len(text) <= min(_rich_width(), 80))
+            and len(text) <= min(_rich_width(), 80)
         ):
             # What rich would print for this line, without loading rich (see above).
             sys.stdout.write(text + "\n")
             sys.stdout.flush()
             return
-        self.console.print(text, markup=False)
+        self.console.print(text, markup=False, soft_wrap=False)
 
     def finished(self, flow: Flow, journey: Journey) -> None:
+        following = what_next(flow, journey.answers)  # the flow's own 'next' (issue 15)
         self._block(
             "All steps done",
             [
@@ -290,7 +326,8 @@ class View:
                     + (f" for {printable(journey.facility)}" if journey.facility else "")
                     + ".\n"
                     "Run 'epoc-wizard status' to see all your journeys."
-                )
+                ),
+                *[_text(f"What comes next: {line}") for line in following],
             ],
             style="green",
         )
