@@ -108,13 +108,15 @@ def test_no_pso_and_five_days_left_does_not_fit_and_says_what_to_do_today(
         "title": "CMS's approval of your organization's first PSO",
         "business_days": 10,
         "estimate": True,
+        "step_id": "pso_missing",
     }
     todo = [t["text"] for t in d["todo"]]
     assert any("Provider Security Official" in t for t in todo)
     assert d["todo"][0]["sources"] == ["mo-dhss-pso"]
     assert "State Survey Agency" in todo[-1]
     assert "DOES NOT FIT" in text and "Do today:" in text
-    assert "the wizard's estimate" in text
+    assert "the wizard's estimate; if you know better: epoc-wizard edit iqies-245001 " in text
+    assert "pso_missing --value DAYS" in text
     assert "weekend day or a federal holiday" in text  # Sat 28 Nov
 
 

@@ -58,7 +58,7 @@ def events(journey: dict[str, Any], now: dt.datetime) -> list[dict[str, Any]]:
                 "summary": f"Plan of correction due{suffix}",
                 "description": "\n".join(
                     [
-                        *plan_lines(p.as_json()),
+                        *plan_lines(p.as_json(), jid),
                         "The letter that came with your CMS-2567 governs the due date.",
                         f"Source: {sources}.",
                         f"Journey: {jid} (epoc-wizard status).",

@@ -213,7 +213,7 @@ class Session:
         p = plan(journey.model_dump(mode="json"), now)
         if p is None:
             return
-        said = [line for line in lines(p) if line not in self._told]
+        said = [line for line in lines(p, journey.id) if line not in self._told]
         self._told.update(line for line in said if line.startswith("Do today"))
         if p.fits:
             self.view.info(" ".join(said))

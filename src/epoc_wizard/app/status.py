@@ -314,7 +314,7 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
     if r["deadline"] and not r["finished"]:
         from epoc_wizard.core.deadline import plan_lines
 
-        lines.extend(f"    {line}" for line in plan_lines(r["deadline"]))
+        lines.extend(f"    {line}" for line in plan_lines(r["deadline"], r["id"]))
     return "\n".join(_fit(printable(line), width) for line in lines)
 
 

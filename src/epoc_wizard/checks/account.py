@@ -99,6 +99,12 @@ def check_new_harp_user_id(value: str, facility_name: str | None = None) -> Chec
                 f"This user ID has {'the character' if len(named) == 1 else 'the characters'} "
                 f"{' '.join(named)} in it. {_WHERE_} ask you to leave out special "
                 "characters such as # or &; use only letters and digits, like jsmith2."
+                + (
+                    " If this is a password, type it only into HARP itself: the wizard "
+                    "never stores passwords."
+                    if not kept
+                    else ""
+                )
             ),
         )
     base = check_harp_user_id(value)

@@ -190,6 +190,7 @@ def _walk(
                 "title": title,
                 "business_days": item["business_days"],
                 "estimate": bool(item.get("estimate")),
+                "step_id": str(item.get("step_id") or ""),
             }
         if (end - cursor).days > longest:
             longest, critical = (end - cursor).days, entry
@@ -271,12 +272,12 @@ def _todo(p: Plan, journey: dict[str, Any], overdue: list[dict[str, Any]]) -> li
     return out
 
 
-def lines(p: Plan) -> list[str]:
+def lines(p: Plan, journey_id: str = "JOURNEY") -> list[str]:
     """What ``status`` and the step screen say about the plan, one sentence a line."""
-    return plan_lines(p.as_json())
+    return plan_lines(p.as_json(), journey_id)
 
 
-def plan_lines(d: dict[str, Any]) -> list[str]:
+def plan_lines(d: dict[str, Any], journey_id: str = "JOURNEY") -> list[str]:
     """The same, from the plan as ``status --json`` carries it, so the two always agree."""
     from epoc_wizard.dates import is_business_day
 
@@ -304,7 +305,12 @@ def plan_lines(d: dict[str, Any]) -> list[str]:
         crit = d["critical"]
         longest = ""
         if crit and "business_days" in crit:
-            whose = " (the wizard's estimate; change it with 'edit')" if crit["estimate"] else ""
+            whose = (
+                " (the wizard's estimate; if you know better: epoc-wizard edit "
+                f"{journey_id} {crit.get('step_id') or 'STEP'} --value DAYS)"
+                if crit["estimate"]
+                else ""
+            )
             days = crit["business_days"]
             longest = f" Longest wait ahead: {crit['title']}, {days} business days{whose}."
         elif crit:
