@@ -45,6 +45,41 @@ CA_HOSPICE = {
 }
 NOW = dt.datetime.fromisoformat(FIXED_NOW)
 DATA = Path(__file__).parent / "data"
+#: A Minnesota nursing home on the iQIES path for a plan of correction: the answers of
+#: its first step (tests add their own).
+LAKESIDE: dict[str, Any] = {
+    "provider_type": "nursing_home",
+    "task": "epoc",
+    "facility_name": "Lakeside",
+    "state": "MN",
+    "ccn": "245001",
+    "org_search_by": "ccn",
+}
+
+
+def iqies_answers(path: Path, done: list[str], **answers: Any) -> Path:
+    """An answers file for Lakeside on the iQIES path, with these steps done."""
+    import yaml
+
+    data = {"flow": "iqies", "answers": {**LAKESIDE, **answers}, "done": done}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def assert_cited_as_registered(cites: dict[str, str]) -> None:
+    """Each ``id: label`` a module cites is in flows/sources.yaml, and its label shows the
+    registry's date (or says it is undated)."""
+    import yaml
+
+    registry = Path(__file__).parent.parent / "flows" / "sources.yaml"
+    docs = {d["id"]: d for d in yaml.safe_load(registry.read_text(encoding="utf-8"))["sources"]}
+    for doc_id, label in cites.items():
+        assert doc_id in docs, doc_id
+        date = docs[doc_id].get("date")
+        if date:
+            assert f"{date.day} {date:%B} {date.year}" in label, (doc_id, label)
+        else:
+            assert "undated" in label or "about" in label, (doc_id, label)
 
 
 def wizard_path() -> str:

@@ -10,29 +10,14 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 from icalendar import Calendar
 
-from conftest import Wizard
+from conftest import Wizard, iqies_answers
 
 
 def _start(wizard: Wizard, tmp_path: Path, **answers: str) -> str:
-    path = tmp_path / "answers.yaml"
-    data = {
-        "flow": "iqies",
-        "answers": {
-            "provider_type": "nursing_home",
-            "task": "epoc",
-            "facility_name": "Lakeside",
-            "state": "MN",
-            "ccn": "245001",
-            "org_search_by": "ccn",
-            "has_pso": "no",
-            **answers,
-        },
-        "done": ["about_facility", "survey_deadline", "browser"],
-    }
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = ["about_facility", "survey_deadline", "browser"]
+    path = iqies_answers(tmp_path / "answers.yaml", done, has_pso="no", **answers)
     ran = wizard("start", "--answers", str(path))
     assert ran.returncode == 0, ran.stderr
     return "iqies-245001"

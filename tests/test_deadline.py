@@ -11,33 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from epoc_wizard.core.deadline import CITES, POC_DAYS, lines, plan, poc_due
 
-from conftest import NOW, Wizard
+from conftest import NOW, Wizard, assert_cited_as_registered, iqies_answers
 from terminal import flat
-
-REGISTRY = Path(__file__).parent.parent / "flows" / "sources.yaml"
 
 
 def _journey(wizard: Wizard, tmp_path: Path, *, done: list[str], **answers: Any) -> str:
-    base = {
-        "provider_type": "nursing_home",
-        "task": "epoc",
-        "facility_name": "Lakeside",
-        "state": "MN",
-        "ccn": answers.pop("ccn", "245001"),
-        "org_search_by": "ccn",
-    }
-    path = tmp_path / f"answers-{base['ccn']}.yaml"
-    path.write_text(
-        yaml.safe_dump({"flow": "iqies", "answers": {**base, **answers}, "done": done}),
-        encoding="utf-8",
-    )
+    ccn = answers.setdefault("ccn", "245001")
+    path = iqies_answers(tmp_path / f"answers-{ccn}.yaml", done, **answers)
     ran = wizard("start", "--answers", str(path))
     assert ran.returncode == 0, ran.stderr
-    return f"iqies-{base['ccn']}"
+    return f"iqies-{ccn}"
 
 
 def _status(wizard: Wizard) -> tuple[str, list[dict[str, Any]]]:
@@ -57,14 +43,7 @@ def test_ten_calendar_days_from_arrival_and_the_letter_wins() -> None:
 
 
 def test_every_cited_document_is_in_the_registry_with_the_date_shown() -> None:
-    docs = {d["id"]: d for d in yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))["sources"]}
-    for doc_id, label in CITES.items():
-        assert doc_id in docs, doc_id
-        date = docs[doc_id].get("date")
-        if date:
-            assert f"{date.day} {date:%B} {date.year}" in label, (doc_id, label)
-        else:
-            assert "undated" in label or "about" in label, (doc_id, label)
+    assert_cited_as_registered(CITES)
 
 
 def test_a_plan_that_fits_counts_business_days_past_thanksgiving(
@@ -198,24 +177,7 @@ def test_the_due_date_is_the_same_calendar_date_in_every_zone(
 
 
 def test_start_takes_the_dates_on_the_command_line(wizard: Wizard, tmp_path: Path) -> None:
-    path = tmp_path / "a.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "flow": "iqies",
-                "answers": {
-                    "provider_type": "nursing_home",
-                    "task": "epoc",
-                    "facility_name": "Lakeside",
-                    "state": "MN",
-                    "ccn": "245001",
-                    "org_search_by": "ccn",
-                },
-                "done": ["about_facility"],
-            }
-        ),
-        encoding="utf-8",
-    )
+    path = iqies_answers(tmp_path / "a.yaml", ["about_facility"])
     ran = wizard("start", "--answers", str(path), "--received", "11/20/2026", "--due", "2026-12-04")
     assert ran.returncode == 0, ran.stderr
     d = _status(wizard)[1][0]["deadline"]

@@ -22,7 +22,7 @@ from epoc_wizard.flowspec.model import Contact, Flow
 from epoc_wizard.outputs.drafts import drafts_for
 from epoc_wizard.state.store import Store
 
-from conftest import Person, Wizard, shown
+from conftest import LAKESIDE, Person, Wizard, shown
 
 ET = dt.timezone(dt.timedelta(hours=-5))
 MONDAY_9 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=ET)
@@ -99,12 +99,7 @@ def test_bundled_contacts_give_both_iqies_numbers_with_dated_sources(wizard: Wiz
 # --- a journey on the iQIES path -----------------------------------------------------------
 
 ANSWERS: dict[str, Any] = {
-    "provider_type": "nursing_home",
-    "task": "epoc",
-    "facility_name": "Lakeside",
-    "state": "MN",
-    "ccn": "245001",
-    "org_search_by": "ccn",
+    **LAKESIDE,
     "has_pso": "yes",
     "has_harp": True,
     "harp_user_id": "lsmith2",

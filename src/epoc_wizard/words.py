@@ -58,6 +58,11 @@ def late_advice(
     return f"{advice} {desk.strip()}".strip() if desk.strip() and contact else advice
 
 
+def day(date: dt.date) -> str:
+    """A date with its weekday, whatever the locale: ``Fri 11 December 2026``."""
+    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[date.weekday()]} {long_date(date)}"
+
+
 def long_date(date: dt.date) -> str:
     """A date as people read it, whatever the locale: ``14 July 2025``."""
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"

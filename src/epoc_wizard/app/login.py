@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from epoc_wizard import words
 from epoc_wizard.app.context import Context
 from epoc_wizard.app.granted import harp_of
 from epoc_wizard.core import engine
@@ -86,7 +87,7 @@ def _person(ctx: Context, key: str, day: dt.date) -> str:
     if held:
         due = login + dt.timedelta(days=rules.LAPSE_DAYS)
         keep = (
-            f" Log in again by {rules.day(due)} to keep the iQIES role(s) at {', '.join(held)}; "
+            f" Log in again by {words.day(due)} to keep the iQIES role(s) at {', '.join(held)}; "
             "'epoc-wizard status' reminds you."
         )
     else:

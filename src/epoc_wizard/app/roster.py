@@ -64,40 +64,32 @@ def today(ctx: Context) -> dt.date:
 # --- checked values ------------------------------------------------------------------------
 
 
-def _text(value: Any, what: str) -> str:
-    from epoc_wizard.checks import check_text
+def _checked(kind: str, value: Any, what: str, *, say_value: bool = False) -> str:
+    """``value`` through the check of this kind (as at the prompt), or a UsageError that
+    names the option (and the value, unless it looks secret)."""
+    from epoc_wizard.checks import echo, run_check
 
-    result = check_text(str(value))
+    result = run_check(kind, str(value))
     if not result.ok:
-        raise UsageError(f"{what}: {result.message}")
+        where = f"{what} {echo(str(value))}" if say_value else what
+        raise UsageError(f"{where}: {result.message}")
     return result.value
+
+
+def _text(value: Any, what: str) -> str:
+    return _checked("text", value, what)
 
 
 def _harp(value: Any, what: str = "--harp-user-id") -> str:
-    from epoc_wizard.checks import check_harp_user_id
-
-    result = check_harp_user_id(str(value))
-    if not result.ok:
-        raise UsageError(f"{what}: {result.message}")
-    return result.value
+    return _checked("harp_user_id", value, what)
 
 
 def _email(value: Any, what: str = "--email") -> str:
-    from epoc_wizard.checks import check_email, echo
-
-    result = check_email(str(value))
-    if not result.ok:
-        raise UsageError(f"{what} {echo(str(value))}: {result.message}")
-    return result.value
+    return _checked("email", value, what, say_value=True)
 
 
 def _ccn(value: Any, what: str = "--facility") -> str:
-    from epoc_wizard.checks import check_ccn, echo
-
-    result = check_ccn(str(value))
-    if not result.ok:
-        raise UsageError(f"{what} {echo(str(value))}: {result.message}")
-    return result.value
+    return _checked("ccn", value, what, say_value=True)
 
 
 def _works_for(value: Any, what: str = "--works-for") -> str:

@@ -16,7 +16,8 @@ from typing import Any
 REMIND_DAYS = 14
 
 
-def _date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
+    """A date, from a date or its ISO text; None for anything else."""
     if isinstance(value, dt.date):
         return value
     try:
@@ -30,10 +31,10 @@ def standing(access: Any, last_login: Any, today: dt.date) -> dict[str, Any] | N
     None when the journey has not reached access that lapses."""
     if not isinstance(access, dict):
         return None
-    granted, days = _date(access.get("since")), access.get("days")
+    granted, days = as_date(access.get("since")), access.get("days")
     if granted is None or not isinstance(days, int) or isinstance(days, bool) or days < 1:
         return None
-    login = _date(last_login)
+    login = as_date(last_login)
     since = max(granted, login) if login else granted
     due = since + dt.timedelta(days=days)
     left = (due - today).days

@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from epoc_wizard.words import long_date
+from epoc_wizard.words import day
 
 #: Calendar days from receiving the CMS-2567 to the plan of correction's due date.
 POC_DAYS = 10
@@ -76,11 +76,6 @@ def poc_due(received: Any, letter_due: Any) -> tuple[dt.date, str] | None:
     if arrived is not None:
         return arrived + dt.timedelta(days=POC_DAYS), "received"
     return None
-
-
-def day(d: dt.date) -> str:
-    """A calendar date as people read it, with its weekday: "Fri 11 December 2026"."""
-    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[d.weekday()]} {long_date(d)}"
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from epoc_wizard.core.access import standing
-from epoc_wizard.words import long_date
+from epoc_wizard.core.access import as_date, standing
+from epoc_wizard.words import day, long_date
 
 #: Days without an iQIES login after which roles are revoked (QTSO, 20 May 2024).
 LAPSE_DAYS = 60
@@ -71,15 +71,6 @@ def empty() -> dict[str, Any]:
     return {"people": {}, "facilities": {}}
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -107,7 +98,7 @@ def problem(raw: Any) -> str | None:
                 return f"{where}: {name} is not text"
         if p.get("works_for") is not None and p["works_for"] not in WORKS_FOR:
             return f"{where}: works_for is not one of {', '.join(WORKS_FOR)}"
-        if p.get("last_login") is not None and _date(p["last_login"]) is None:
+        if p.get("last_login") is not None and as_date(p["last_login"]) is None:
             return f"{where}: last_login is not a date"
         roles = p.get("roles", [])
         if not isinstance(roles, list):
@@ -116,7 +107,7 @@ def problem(raw: Any) -> str | None:
             if not isinstance(r, dict) or not _text(r.get("facility")) or not _text(r.get("role")):
                 return f"{where}, role {i + 1}: it needs a facility and a role"
             for name in _ROLE_FIELDS:
-                if r.get(name) is not None and _date(r[name]) is None:
+                if r.get(name) is not None and as_date(r[name]) is None:
                     return f"{where}, role {i + 1}: {name} is not a date"
             if r.get("journey") is not None and not isinstance(r["journey"], str):
                 return f"{where}, role {i + 1}: journey is not text"
@@ -127,7 +118,7 @@ def problem(raw: Any) -> str | None:
         for name in ("name", "new_ccn"):
             if f.get(name) is not None and not isinstance(f[name], str):
                 return f"{where}: {name} is not text"
-        if f.get("ownership_changed") is not None and _date(f["ownership_changed"]) is None:
+        if f.get("ownership_changed") is not None and as_date(f["ownership_changed"]) is None:
             return f"{where}: ownership_changed is not a date"
     return None
 
@@ -173,11 +164,6 @@ def arg(name: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9._@-]+", name):
         return name
     return '"' + name.replace('"', "") + '"'
-
-
-def day(d: dt.date) -> str:
-    """A date as people read it, with its weekday: "Thu 31 December 2026"."""
-    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[d.weekday()]} {long_date(d)}"
 
 
 def cite(*ids: str) -> str:
@@ -235,7 +221,7 @@ def add(
             if not new:
                 said.append(f"{field.replace('_', ' ')} set")
     if last_login is not None:
-        before = _date(person.get("last_login"))
+        before = as_date(person.get("last_login"))
         if before is None or last_login > before:
             person["last_login"] = last_login.isoformat()
             said.append(f"last login {long_date(last_login)}")
@@ -400,7 +386,7 @@ def record_login(raw: dict[str, Any], key: str, on: dt.date) -> dict[str, Any]:
     """The roster with ``on`` as the person's last iQIES login (a later one is kept)."""
     out = copy.deepcopy(raw)
     person = out["people"][key]
-    before = _date(person.get("last_login"))
+    before = as_date(person.get("last_login"))
     if before is None or on > before:
         person["last_login"] = on.isoformat()
     return out
@@ -448,7 +434,7 @@ def waiting(r: dict[str, Any]) -> bool:
 
 
 def _holder(key: str, p: dict[str, Any], r: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    granted, login = _date(r.get("granted")), _date(p.get("last_login"))
+    granted, login = as_date(r.get("granted")), as_date(p.get("last_login"))
     row: dict[str, Any] = {
         "person": p["name"],
         "key": key,
@@ -531,7 +517,7 @@ def holder_sentence(h: dict[str, Any], ccn: str) -> str:
     who = h["person"] + (f" ({harp})" if harp and key_for(harp) != key_for(h["person"]) else "")
     then = f"After each login: epoc-wizard login {arg(h['person'])}"
     if h["state"] == "requested":
-        asked, drafted_on = _date(h["requested"]), _date(h["drafted"])
+        asked, drafted_on = as_date(h["requested"]), as_date(h["drafted"])
         since = f" on {long_date(asked)}" if asked else ""
         drafted = f"; e-mail to the PSO drafted {long_date(drafted_on)}" if drafted_on else ""
         return (
