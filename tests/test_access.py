@@ -163,3 +163,13 @@ def test_standing_ignores_damaged_summaries() -> None:
         assert standing(access, None, today) is None
     ok = standing({"since": "2026-12-01", "days": 60, "what": "w"}, "garbage", today)
     assert ok is not None and ok["last_login"] == "2026-12-01"
+
+
+def test_without_a_recorded_login_the_days_count_from_the_grant(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    granted_journey(home)
+    text, row = status_at(monkeypatch, capsys, GRANTED + dt.timedelta(days=10))
+    assert row["access"]["counted_from"] == "granted"
+    assert "60 days after the access was granted on 1 Dec 2026, with no login recorded" in text
+    assert "your last login" not in text

@@ -219,9 +219,19 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("kind", "content", "expected"), SHAPES, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(SHAPES)]
-)
+def _shape_params() -> list[Any]:
+    """Every shape; the first of each kind in the default run, the others with the slow
+    tests (each runs every command: the default run stays within its 30 s)."""
+    seen: set[str] = set()
+    out = []
+    for i, (kind, content, expected) in enumerate(SHAPES):
+        marks = (pytest.mark.slow,) if kind in seen else ()
+        seen.add(kind)
+        out.append(pytest.param(kind, content, expected, id=f"{kind}-{i}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("kind", "content", "expected"), _shape_params())
 def test_every_command_explains_a_damaged_state(
     home: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -222,3 +222,62 @@ def test_an_arrival_date_after_today_is_questioned() -> None:
     p = plan(journey, NOW)
     assert p is not None and p.fits
     assert "is after today" in p.todo[0].text and "edit j poc_received" in p.todo[0].text
+
+
+def test_the_first_pso_still_counts_after_its_step_is_done(wizard: Wizard, tmp_path: Path) -> None:
+    # "Get a PSO assigned" is done when the request is made; CMS's approval comes later.
+    done = ["about_facility", "survey_deadline", "browser", "pso_check", "pso_missing"]
+    _journey(
+        wizard,
+        tmp_path,
+        done=done,
+        poc_received="2026-11-18",
+        has_pso="no",
+        has_harp=True,
+        has_eidm=False,
+    )
+    text, (row,) = _status(wizard)
+    d = row["deadline"]
+    # 10 business days from Mon 23 Nov (Thanksgiving skipped): Tue 8 Dec; then 5 more.
+    assert d["critical"]["until"] == "2026-12-08" and d["critical"]["estimate"] is True
+    assert d["ready_by"] == "2026-12-15" and d["fits"] is False
+    assert "waits for CMS's approval" in d["todo"][0]["text"]
+    assert "epoc-wizard edit iqies-245001 pso_missing --value DAYS" in text
+
+
+def test_a_plan_past_due_is_counted_and_a_finished_one_has_nothing_to_do(
+    wizard: Wizard, tmp_path: Path, home: Path
+) -> None:
+    _journey(wizard, tmp_path, done=["about_facility"], poc_letter_due="11/20/2026")
+    text, (row,) = _status(wizard)
+    assert row["deadline"]["todo"] and "1 plan of correction past the due date" in text
+    assert "weekend day" not in text  # no advice about a due date already passed
+    # The same journey, finished (access reached): nothing left to do about the date.
+    state = home / "state.json"
+    doc = json.loads(state.read_text(encoding="utf-8"))
+    for journey in doc["journeys"].values():
+        journey["finished"] = journey["updated"]
+    state.write_text(json.dumps(doc), encoding="utf-8")
+    text, (row,) = _status(wizard)
+    assert row["finished"] and row["deadline"]["todo"] == []
+    assert "past the due date" not in text
+
+
+def test_the_printed_record_carries_the_due_date_and_the_plan(
+    wizard: Wizard, tmp_path: Path
+) -> None:
+    jid = _journey(wizard, tmp_path, done=["about_facility"], poc_received="2026-11-18")
+    for fmt in ("md", "html"):
+        record = " ".join(wizard("export", jid, "--format", fmt).stdout.split())
+        assert "Plan of correction due Sat 28 November 2026 (5 days left" in record
+        assert "DOES NOT FIT" in record
+
+
+def test_a_facility_that_differs_from_the_answers_file_is_refused(
+    wizard: Wizard, tmp_path: Path, home: Path
+) -> None:
+    path = iqies_answers(tmp_path / "a.yaml", ["about_facility"])
+    ran = wizard("start", "--answers", str(path), "--facility", "245002")
+    assert ran.returncode == 2
+    assert "--facility 245002 and the CCN in" in ran.stderr and "(245001) differ" in ran.stderr
+    assert not (home / "state.json").exists()

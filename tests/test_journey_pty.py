@@ -103,6 +103,7 @@ def test_cmsnet_journey_interrupt_status_resume_finish(home: Path) -> None:
         "overdue": 0,
         "login_due": 0,
         "poc_at_risk": 0,
+        "poc_past_due": 0,
     }
     saved = json.loads((home / "state.json").read_text())
     assert saved["journeys"]["cmsnet"]["answers"]["cmsnet_user_id"] == "SACRES01"

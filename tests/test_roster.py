@@ -422,3 +422,181 @@ def test_every_cited_document_is_in_the_registry_with_the_date_shown() -> None:
     assert_cited_as_registered(rules.CITES)
     docs = {d["id"] for d in yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))["sources"]}
     assert set(rules.KNOWN_ROLES.values()) <= docs
+
+
+# --- review fixes (issue 16 review) -----------------------------------------------------
+
+
+def test_an_old_grant_with_no_login_is_said_at_once_and_counted_flagged(
+    wizard: Wizard,
+) -> None:
+    wizard("roster", "add", "Ana Lopez", "--facility", "056304", "--role", "PSO",
+           "--granted", "2026-10-01", "--last-login", "2026-11-10")  # fmt: skip
+    ran = wizard("roster", "add", "Ben Ortiz", "--facility", "056304", "--role", "PSO",
+                 "--granted", "2026-06-15")  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    said = " ".join(ran.stdout.split())
+    assert (
+        "No login recorded for Ben Ortiz since 15 June 2026, when Provider Security Official "
+        "at 056304 was granted: by the 60-day rule the role may have lapsed; if Ben Ortiz has "
+        'logged in since, record it: epoc-wizard login "Ben Ortiz" --date YEAR-MONTH-DAY'
+    ) in said
+    assert "QTSO, iQIES will Implement an Inactive User Policy, 20 May 2024" in said
+    # status: no login recorded, not "not logged in"; Ben counted, flagged.
+    text = " ".join(wizard("status").stdout.split())
+    assert "NO LOGIN RECORDED: Ben Ortiz: Provider Security Official, granted 15 June" in text
+    assert "NOT LOGGED IN FOR" not in text and "ONLY ONE PSO" not in text
+    assert "PSOs: Ana Lopez, Ben Ortiz (login not recorded)." in text
+    coverage = _facilities(json.loads(wizard("status", "--json").stdout))["056304"]["coverage"]
+    assert (coverage["flag"], coverage["psos"], coverage["login_not_recorded"]) == (
+        "ok",
+        ["Ana Lopez", "Ben Ortiz"],
+        ["Ben Ortiz"],
+    )
+    assert coverage["lapsed_psos"] == [] and "qtso-iqies-inactive-2024" in coverage["sources"]
+    # A recorded login clears the flag; a role added in time says nothing more.
+    wizard("login", "Ben Ortiz", "--date", "2026-11-20")
+    coverage = _facilities(json.loads(wizard("status", "--json").stdout))["056304"]["coverage"]
+    assert coverage["login_not_recorded"] == [] and coverage["flag"] == "ok"
+    quiet = wizard("roster", "add", "Cy", "--facility", "056304", "--role", "PBJ Viewer",
+                   "--granted", "2026-11-01")  # fmt: skip
+    assert "may have lapsed" not in quiet.stdout
+
+
+def test_a_login_after_the_60_day_date_says_the_role_may_have_been_revoked(
+    wizard: Wizard, tmp_path: Path
+) -> None:
+    _load(wizard, tmp_path)  # Carla Diaz (cdiaz03): last login 1 September, due 31 October
+    ran = wizard("login", "cdiaz03")
+    assert ran.returncode == 0, ran.stderr
+    text = " ".join(ran.stdout.split())
+    assert text.startswith("Saved: Carla Diaz logged in to iQIES on 23 November 2026.")
+    assert (
+        "Before this login, Carla Diaz had gone more than 60 days without one: Provider ePOC "
+        "Administrator at 056305 (log in was due by Sat 31 October 2026). iQIES may have "
+        "revoked that role, and a login does not bring it back. The HARP account stays "
+        "active: check in iQIES, and if the role is gone, request it again."
+    ) in text
+    assert "QTSO, iQIES will Implement an Inactive User Policy, 20 May 2024" in text
+    # A login in time says nothing of the kind.
+    ana = wizard("login", "alopez01")
+    assert "may have revoked" not in ana.stdout
+    # A PSO's role: who approves it again, where no PSO is left, is not known.
+    wizard("roster", "add", "Carla Diaz", "--facility", "056305", "--role", "PSO",
+           "--granted", "2026-08-01")  # fmt: skip
+    late = " ".join(wizard("login", "Carla Diaz", EPOC_WIZARD_NOW="2027-03-01T09:00:00-05:00")
+                    .stdout.split())  # fmt: skip
+    assert "iQIES may have revoked those roles" in late
+    assert "ask the iQIES Service Center" in late
+
+
+def test_the_leaving_checklist_names_no_other_pso_when_there_is_none(
+    wizard: Wizard, tmp_path: Path
+) -> None:
+    _load(wizard, tmp_path)
+    for ccn in ("056304", "056305"):
+        wizard("roster", "request", "Vic", "--works-for", "vendor", "--facility", ccn,
+               "--role", "PBJ Viewer")  # fmt: skip
+    text = " ".join(wizard("roster", "pso-leaving", "Ana Lopez").stdout.split())
+    assert "the other PSO" not in text
+    # Sunny Acres has Ben; Oak Grove has no one else.
+    assert "Approve them before Ana Lopez goes, or ask Ben Ortiz to." in text
+    assert (
+        "Approve them before Ana Lopez goes, since no other PSO on the roster could approve "
+        "them once Ana Lopez has gone."
+    ) in text
+
+
+def test_a_pso_who_may_have_lapsed_is_named_and_the_advice_fits(
+    wizard: Wizard, tmp_path: Path
+) -> None:
+    _load(wizard, tmp_path)
+    wizard("roster", "remove", "Ana Lopez", "--facility", "056305")
+    wizard("roster", "add", "Carla Diaz", "--facility", "056305", "--role", "PSO",
+           "--granted", "2026-08-01")  # fmt: skip
+    oak = _facilities(json.loads(wizard("status", "--json").stdout))["056305"]
+    advice = oak["coverage"]["advice"]
+    assert (oak["coverage"]["flag"], oak["coverage"]["lapsed_psos"]) == ("none", ["Carla Diaz"])
+    assert advice.startswith(
+        "No PSO with current access on the roster for this facility: the PSO role of Carla "
+        "Diaz (last login recorded 1 September 2026) may have lapsed"
+    )
+    assert "NO PSO on the roster" not in advice
+    assert "CMS approves an organization's first PSO" not in advice
+    assert (
+        "Who approves a new PSO when none is left is not said on any page we could check: "
+        "ask the iQIES Service Center"
+    ) in advice
+    assert 'epoc-wizard login "Carla Diaz" --date YEAR-MONTH-DAY' in advice
+    assert "Not counted" not in advice  # named once, at the start
+
+
+def test_the_email_to_a_pso_is_true_before_the_request_exists_and_helps_find_it(
+    wizard: Wizard, tmp_path: Path, home: Path
+) -> None:
+    _load(wizard, tmp_path)
+    ran = wizard("roster", "request", "Vic Vendor", "--works-for", "vendor", "--harp-user-id",
+                 "vvendor9", "--facility", "056304", "--role", "PBJ Viewer")  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    body = " ".join((home / "drafts" / "roster" / "pso-approval-056304-Vic-Vendor.eml")
+                    .read_text().split())  # fmt: skip
+    assert "has requested" not in body
+    assert (
+        'Vic Vendor (a vendor) is requesting, or will shortly request, the iQIES role "PBJ '
+        'Viewer" for Sunny Acres in iQIES, under CCN 056304.'
+    ) in body
+    assert "please approve it when the request appears in iQIES?" in body
+    assert "HARP user ID: vvendor9 Works for: a vendor Facility: Sunny Acres, CCN 056304" in body
+    assert "--harp-user-id ID" not in ran.stdout  # the ID is known: nothing to add
+    # Someone who works for the provider, with no HARP user ID known yet.
+    ran = wizard("roster", "request", "Pat", "--works-for", "provider", "--facility", "056304",
+                 "--role", "PBJ Viewer")  # fmt: skip
+    body = (home / "drafts" / "roster" / "pso-approval-056304-Pat.eml").read_text()
+    assert "Works for: the provider, Sunny Acres" in body and "HARP user ID" not in body
+    assert "run this again with --harp-user-id ID" in " ".join(ran.stdout.split())
+
+
+def test_a_likely_typo_in_an_email_address_is_a_warning_and_kept(wizard: Wizard) -> None:
+    ran = wizard("roster", "add", "Zed", "--email", "zed@gmial.com")
+    assert ran.returncode == 0, ran.stderr
+    warning = " ".join(ran.stderr.split())
+    assert "Warning: --email zed@gmial.com: did you mean zed@gmail.com?" in warning
+    assert "It is kept as given; to correct it: epoc-wizard roster change Zed --email" in warning
+    assert ran.stdout.startswith("Added Zed (no role yet).")
+    people = json.loads(wizard("roster", "list", "--json").stdout)["people"]
+    assert [p["email"] for p in people] == ["zed@gmial.com"]
+    changed = wizard("roster", "change", "Zed", "--email", "zed@gmial.com")
+    assert "did you mean zed@gmail.com?" in changed.stderr
+    clean = wizard("roster", "change", "Zed", "--email", "zed@gmail.com")
+    assert clean.stderr == ""
+
+
+def test_errors_name_the_person_without_an_option_that_does_not_exist(wizard: Wizard) -> None:
+    for argv in (
+        ("roster", "add", "987-65-4329"),
+        ("roster", "request", "987-65-4329", "--facility", "056304", "--role", "PSO"),
+    ):
+        ran = wizard(*argv)
+        assert ran.returncode == 2
+        assert "--person" not in ran.stderr
+        assert ran.stderr.startswith("The person's name: This looks like a Social Security")
+        assert "987" not in ran.stderr
+
+
+def test_the_batch_file_format_is_shown_where_installed_users_see_it(
+    wizard: Wizard, tmp_path: Path
+) -> None:
+    empty = wizard("roster", "list").stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {person: Ana}\n")
+    wrong = wizard("roster", "add", "--answers", str(bad))
+    assert wrong.returncode == 2
+    for said in (empty, wrong.stderr):
+        assert "docs/roster.md" not in said
+        assert '  - {person: Ana Lopez, facility: "056304", role: PSO, granted: 2026-06-01}' in said
+        assert "Keys: person, harp_user_id, email, works_for, facility" in said
+    # The example is a file the command takes as it is.
+    good = tmp_path / "good.yaml"
+    good.write_text(wrong.stderr.split("like:\n", 1)[1].split("\nKeys:", 1)[0])
+    ran = wizard("roster", "add", "--answers", str(good))
+    assert ran.returncode == 0, ran.stderr

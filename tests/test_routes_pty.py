@@ -19,7 +19,11 @@ ROUTES = {
 }
 
 
-@pytest.mark.parametrize("route", sorted(ROUTES))
+@pytest.mark.parametrize(
+    "route",
+    # One route in the default run, the other with the slow tests: each is a real terminal.
+    [pytest.param("hospice-hope", marks=pytest.mark.slow), "nursing-home-pbj"],
+)
 def test_triage_route_in_a_terminal(home: Path, route: str) -> None:
     provider, need, said, task = ROUTES[route]
     child = spawn(home, "start")

@@ -1,11 +1,15 @@
-"""Small helpers for the sentences the wizard prints, and ``printable``, the one
-sanitizer every printed or exported text goes through (issue 12)."""
+"""Small helpers for the sentences the wizard prints; ``printable``, the one sanitizer
+every printed or exported text goes through (issue 12); and ``wrapped``/``fitted``, the
+one way plain text is broken into lines that fit the terminal."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from typing import Any
+import shutil
+import sys
+from typing import IO, Any
 
 _MONTHS = (
     "January",
@@ -110,3 +114,70 @@ def printable(text: str, *, lines: bool = False) -> str:
     if not lines:
         text = text.replace("\t", " ")
     return HIDDEN.sub(_visible, text)
+
+
+#: A numbered item's number, whose further lines go under its text.
+_NUMBERED = re.compile(r"\d{1,2}[.)] +(?=\S)")
+
+
+def wrapped(text: str, width: int | None, *, indent: str = "", hang: str | None = None) -> str:
+    """``text`` with each line longer than ``width`` broken between words; ``None``
+    returns it unchanged.
+
+    A line's further lines keep its indentation plus two spaces, or go under the text
+    of a numbered item (``  1. ...``). A line without indentation starts with ``indent``
+    and its further lines with ``hang`` (``indent`` and two spaces if omitted): a
+    prompt's help under its question, a report's text under its label (``PROBLEM  ...``).
+    A line is never
+    broken inside a word or at a hyphen: a phone number (1-888-477-7876), an option
+    (``--output``), a CCN, a command or a web address longer than a line stays whole, and
+    the terminal shows it on as many rows as it needs. Blank lines and lines that fit are
+    left as they are. Standard library only (``status``)."""
+    if width is None:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        if not body.strip():
+            out.append(line)
+            continue
+        lead = line[: len(line) - len(body)]
+        first = lead or indent
+        numbered = _NUMBERED.match(body)
+        further = first + " " * (len(numbered.group()) if numbered else 2)
+        if hang is not None and not lead:
+            further = hang
+        if len((first + body).expandtabs()) <= width:
+            out.append(first + body)
+            continue
+        import textwrap
+
+        out += textwrap.wrap(
+            body,
+            max(width, len(further) + 10),
+            initial_indent=first,
+            subsequent_indent=further,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(out)
+
+
+def screen_width(stream: IO[str] | None = None) -> int | None:
+    """The terminal's width in columns when ``stream`` (standard output if omitted) is a
+    terminal; ``None`` when it is a pipe or a file, so that what scripts and ``grep`` read
+    keeps each line whole. ``COLUMNS`` wins, as for every program."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        if not stream.isatty():
+            return None
+        columns = shutil.get_terminal_size((0, 0)).columns
+        return columns or os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def fitted(text: str, stream: IO[str] | None = None) -> str:
+    """``text`` as it is printed on ``stream`` (standard output if omitted): wrapped to
+    the terminal's width (``wrapped``) when it is one, unchanged when piped."""
+    return wrapped(text, screen_width(stream))

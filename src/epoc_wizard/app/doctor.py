@@ -12,7 +12,7 @@ import sys
 from epoc_wizard.state.finding import Finding
 from epoc_wizard.state.health import Reading, diagnose
 from epoc_wizard.state.repair import repair
-from epoc_wizard.words import plural, printable
+from epoc_wizard.words import fitted, plural, printable, screen_width, wrapped
 
 
 def flow_findings(reading: Reading) -> list[Finding]:
@@ -60,12 +60,14 @@ def flow_findings(reading: Reading) -> list[Finding]:
 _LABEL = {"ok": "OK", "note": "NOTE", "problem": "PROBLEM"}
 
 
-def render(findings: list[Finding]) -> str:
+def render(findings: list[Finding], width: int | None = None) -> str:
+    """The report; with a terminal's ``width``, a finding's first line is broken under
+    its text, not under its label (the other lines are wrapped when printed)."""
     lines = []
     for f in findings:
         label = f"{_LABEL[f.level]:<8} "
         first, *rest = f.text.split("\n")
-        lines.append(label + first)
+        lines.append(wrapped(printable(label + first), width, hang=" " * 9))
         lines += [" " * 9 + r for r in rest]
         if f.fix:
             lines.append(" " * 9 + "What to do: " + f.fix)
@@ -85,10 +87,10 @@ def main(*, repair_it: bool) -> int:
         said = repair()
         print("Repair:" if said else "Repair: nothing needed repairing.")
         for line in said:
-            print(printable(f"  {line}", lines=True))
+            print(fitted(printable(f"  {line}", lines=True)))
         print()
     findings = diagnose(flows=flow_findings)
     # Journey ids, flow names and file names come from the state folder: shown, not obeyed.
-    print(printable(render(findings), lines=True))
+    print(fitted(printable(render(findings, screen_width()), lines=True)))
     sys.stdout.flush()
     return 1 if any(f.level == "problem" for f in findings) else 0

@@ -286,6 +286,17 @@ def start(
     flow, carried = _check_retired(ctx, ctx.catalog.get(flow_id), provider)
     preset = {**preset, **carried}
     facility_q = flow.identifying("facility_ccn")
+    if facility is not None and ctx.answers is not None and facility_q is not None:
+        from epoc_wizard.checks import check_ccn
+
+        given = ctx.answers.answers.get(facility_q.id)
+        ccn = check_ccn(str(given)) if given is not None else None
+        if ccn is not None and ccn.ok and ccn.value != facility:
+            raise UsageError(
+                f"--facility {facility} and the CCN in {ctx.answers.name} ({ccn.value}) "
+                "differ, so the journey would be filed under the wrong facility.",
+                "Give the same CCN in both, or leave out --facility.",
+            )
     if facility is None and ctx.answers is not None:
         if ctx.answers.data.get("facility") is not None:
             facility = normalize_facility(

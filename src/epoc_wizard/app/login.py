@@ -70,13 +70,30 @@ def _roster_too(ctx: Context, harp: str | None, day: dt.date) -> str:
     key = rules.find(ctx.store.roster(), harp)
     if key is None:
         return ""
-    saved = ctx.store.update_roster(lambda raw: rules.record_login(raw, key, day))
-    return f" Recorded on the access roster for {saved['people'][key]['name']} too."
+    saved, overdue = _record(ctx, key, day)
+    name = saved["people"][key]["name"]
+    note = rules.revoked_note(name, overdue)
+    return f" Recorded on the access roster for {name} too." + (f" {note}" if note else "")
+
+
+def _record(
+    ctx: Context, key: str, day: dt.date
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    """Save the login on the roster; and the roles that had passed their 60-day date
+    before it (by the roster as it was on disk, under the lock)."""
+    overdue: list[tuple[str, dict[str, Any]]] = []
+
+    def change(raw: dict[str, Any]) -> dict[str, Any]:
+        overdue[:] = rules.overdue_at(raw, key, day)
+        return rules.record_login(raw, key, day)
+
+    saved: dict[str, Any] = ctx.store.update_roster(change)
+    return saved, overdue
 
 
 def _person(ctx: Context, key: str, day: dt.date) -> str:
     """A login for a person on the roster, and for their journeys (same HARP user ID)."""
-    saved = ctx.store.update_roster(lambda raw: rules.record_login(raw, key, day))
+    saved, overdue = _record(ctx, key, day)
     person: dict[str, Any] = saved["people"][key]
     name = person["name"]
     login = dt.date.fromisoformat(person["last_login"])
@@ -92,8 +109,12 @@ def _person(ctx: Context, key: str, day: dt.date) -> str:
         )
     else:
         keep = " No role is held on the roster yet, so nothing lapses."
-    return f"Saved: {name} logged in to iQIES on {long_date(day)}{earlier}.{keep}" + _journeys_too(
-        ctx, person.get("harp_user_id"), day
+    note = rules.revoked_note(name, overdue)
+    return (
+        f"Saved: {name} logged in to iQIES on {long_date(day)}{earlier}."
+        + (f" {note}" if note else "")
+        + keep
+        + _journeys_too(ctx, person.get("harp_user_id"), day)
     )
 
 

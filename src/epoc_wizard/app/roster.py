@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,14 @@ from epoc_wizard.words import long_date
 if TYPE_CHECKING:
     from epoc_wizard.outputs.drafts import Draft
 
+#: A ``roster add --answers`` file, as the errors show it: ``docs/roster.md`` is not
+#: installed with the program (the README's "An organization's access: the roster" is).
+EXAMPLE = (
+    "entries:\n"
+    '  - {person: Ana Lopez, facility: "056304", role: PSO, granted: 2026-06-01}\n'
+    '  - {person: Vic Vendor, works_for: vendor, facility: "056305", role: PBJ Viewer, '
+    "requested: yes}"
+)
 #: The keys of an entry in a ``roster add --answers`` file (``docs/roster.md``).
 ADD_KEYS = (
     "person",
@@ -84,8 +93,32 @@ def _harp(value: Any, what: str = "--harp-user-id") -> str:
     return _checked("harp_user_id", value, what)
 
 
-def _email(value: Any, what: str = "--email") -> str:
-    return _checked("email", value, what, say_value=True)
+def _email(value: Any, what: str = "--email", who: str | None = None) -> str:
+    """The address checked; one that looks like a typing slip (``zed@gmial.com``) is kept
+    as given, with a warning on stderr: the e-mails drafted to a PSO go to it."""
+    import sys
+
+    from epoc_wizard.checks import run_check
+    from epoc_wizard.words import printable
+
+    address = _checked("email", value, what, say_value=True)
+    suggestion = run_check("email", str(value)).suggestion
+    if suggestion:
+        change = (
+            f"epoc-wizard roster change {rules.arg(who)} --email {suggestion}"
+            if who
+            else f"epoc-wizard roster change NAME --email {suggestion}"
+        )
+        domain = address.rpartition("@")[2]
+        print(
+            printable(
+                f"Warning: {what} {address}: did you mean {suggestion}? '{domain}' looks like "
+                "a typing slip, and e-mails to this person (such as the ones drafted to a "
+                f"PSO) would not reach them. It is kept as given; to correct it: {change}"
+            ),
+            file=sys.stderr,
+        )
+    return address
 
 
 def _ccn(value: Any, what: str = "--facility") -> str:
@@ -130,7 +163,10 @@ def _add_arguments(entry: dict[str, Any], prefix: str | None, now: dt.date) -> d
     for options, named as ``--option``."""
 
     def say(key: str) -> str:
-        return f"--{key.replace('_', '-')}" if prefix is None else f"{prefix} {key}"
+        if prefix is not None:
+            return f"{prefix} {key}"
+        # The person is the command's first word, not an option: no --person.
+        return "The person's name" if key == "person" else f"--{key.replace('_', '-')}"
 
     if not _given(entry, "person"):
         raise UsageError(f"{prefix + ' ' if prefix else ''}Name the person (a name or initials).")
@@ -138,7 +174,7 @@ def _add_arguments(entry: dict[str, Any], prefix: str | None, now: dt.date) -> d
     if _given(entry, "harp_user_id"):
         out["harp_user_id"] = _harp(entry["harp_user_id"], say("harp_user_id"))
     if _given(entry, "email"):
-        out["email"] = _email(entry["email"], say("email"))
+        out["email"] = _email(entry["email"], say("email"), out["name"])
     if _given(entry, "works_for"):
         out["works_for"] = _works_for(entry["works_for"], say("works_for"))
     if _given(entry, "facility"):
@@ -173,8 +209,8 @@ def read_entries(path: Path, keys: tuple[str, ...]) -> list[dict[str, Any]]:
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(data, dict) or set(data) != {"entries"} or not isinstance(entries, list):
         raise UsageError(
-            f"{path}: expected one key, 'entries', with a list of entries like "
-            "{person: Ana Lopez, facility: '056304', role: PSO}."
+            f"{path}: expected one key, 'entries', with a list of entries, in YAML or "
+            f"JSON, like:\n{EXAMPLE}\nKeys: {', '.join(keys)}."
         )
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -223,7 +259,13 @@ def add(ctx: Context, entry: dict[str, Any], answers: Path | None) -> str:
             said.append(sentence)
         return raw
 
-    _apply(ctx, change)
+    saved = _apply(ctx, change)
+    for kwargs in checked:
+        if "role" in kwargs:
+            who = kwargs.get("harp_user_id") or kwargs["name"]
+            note = rules.lapse_note(saved, who, kwargs["facility"], kwargs["role"], now)
+            if note and note not in said:
+                said.append(note)
     return "\n".join(said) + "\nSee the roster with: epoc-wizard roster list"
 
 
@@ -235,7 +277,7 @@ def change(ctx: Context, who: str, details: dict[str, Any]) -> str:
     if _given(details, "harp_user_id"):
         kwargs["harp_user_id"] = _harp(details["harp_user_id"])
     if _given(details, "email"):
-        kwargs["email"] = _email(details["email"])
+        kwargs["email"] = _email(details["email"], who=kwargs.get("name", who))
     if _given(details, "works_for"):
         kwargs["works_for"] = _works_for(details["works_for"])
     if not kwargs:
@@ -318,7 +360,9 @@ def listing(ctx: Context, facility: str | None, as_json: bool) -> str:
             f"The access roster is empty{where}. Add people with, for example:\n"
             '  epoc-wizard roster add "Ana Lopez" --harp-user-id alopez01 --facility 056304 '
             "--role PSO --granted 2026-10-01\n"
-            "or many at once with: epoc-wizard roster add --answers roster.yaml"
+            "or many at once with: epoc-wizard roster add --answers roster.yaml, a YAML "
+            f"(or JSON) file like:\n{EXAMPLE}\nKeys: {', '.join(ADD_KEYS)}; 'person' is "
+            "required, dates are YEAR-MONTH-DAY, 'requested' is yes or a date."
         )
     out = ["People on the roster:"]
     for p in rep["people"]:
@@ -458,6 +502,12 @@ def request(
             out.append(f"  Saved as: {path}")
         out.append(f"  Mail link: {draft.mailto()}")
     _apply(ctx, apply)
+    if not person.get("harp_user_id"):
+        out += [
+            "",
+            f"The e-mail does not give {name}'s HARP user ID, which helps the PSO find the "
+            "request: run this again with --harp-user-id ID to draft it with the ID.",
+        ]
     out += [
         "",
         "Next: request the role in iQIES for each CCN ('epoc-wizard start iqies --facility "
@@ -495,16 +545,32 @@ def approval_draft(raw: dict[str, Any], key: str, ccn: str, role: str) -> tuple[
     first = next((p for p in psos if p.get("email")), None)
     greeting = " and ".join(p["name"] for p in psos) if psos else "Provider Security Official"
     harp = person.get("harp_user_id")
-    employer = {"vendor": " (a vendor)", "corporate": " (corporate staff)"}.get(
-        person.get("works_for") or "", ""
+    place = facility.get("name")
+    works_for = person.get("works_for")
+    employer = {
+        "vendor": "a vendor",
+        "corporate": "corporate staff",
+        "provider": f"the provider{f', {place}' if place else ''}",
+    }.get(works_for or "")
+    # Sent before or after the request is made in iQIES: true either way (issue 16 review).
+    details = [f"  Name: {name}"]
+    details += [f"  HARP user ID: {harp}"] if harp else []
+    details += [f"  E-mail: {person['email']}"] if person.get("email") else []
+    details += [f"  Works for: {employer}"] if employer else []
+    details += [f"  Facility: {place + ', ' if place else ''}CCN {ccn}", f"  Role: {role}"]
+    said = (
+        f"{name}{f' ({employer})' if works_for in ('vendor', 'corporate') else ''} is "
+        f'requesting, or will shortly request, the iQIES role "{role}" for '
+        f"{place or 'the facility'} in iQIES, under CCN {ccn}."
+    )
+    ask = (
+        "As a Provider Security Official for this facility, could you please approve it "
+        "when the request appears in iQIES? To find it:"
     )
     body = (
-        f"Hello {greeting},\n\n"
-        f'{name}{employer} has requested the iQIES role "{role}" for '
-        f"{facility.get('name') or 'the facility'} (CCN {ccn}).\n"
-        + (f"HARP user ID: {harp}\n" if harp else "")
-        + "\nAs a Provider Security Official for this facility, could you review the request "
-        "in iQIES and approve it?\n\nThank you.\n"
+        f"Hello {greeting},\n\n{textwrap.fill(said, 72)}\n\n{textwrap.fill(ask, 72)}\n"
+        + "\n".join(details)
+        + "\n\nThank you.\n"
     )
     ident = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "person"
     draft = Draft(

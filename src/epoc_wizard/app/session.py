@@ -41,8 +41,6 @@ class Session:
         self.asker = asker
         self.view = view
         self.clock = clock
-        #: What to do today about the due date, once said in this session.
-        self._told: set[str] = set()
         #: Secret answers, for this session only. Never saved, never shown.
         self.secrets: dict[str, Any] = {}
 
@@ -205,7 +203,7 @@ class Session:
 
     def _survey_clock(self, journey: Journey, now: dt.datetime) -> None:
         """Before each step of a journey with a plan-of-correction due date: the days
-        left and whether access will be ready in time; what to do today, once a session."""
+        left, whether access will be ready in time, and what to do today if not."""
         if journey.deadline is None:
             return
         from epoc_wizard.core.deadline import lines, plan
@@ -213,8 +211,7 @@ class Session:
         p = plan(journey.model_dump(mode="json"), now)
         if p is None:
             return
-        said = [line for line in lines(p, journey.id) if line not in self._told]
-        self._told.update(line for line in said if line.startswith("Do today"))
+        said = lines(p, journey.id)  # what to do today too, at every step
         if p.fits:
             self.view.info(" ".join(said))
         else:

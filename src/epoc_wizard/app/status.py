@@ -30,7 +30,7 @@ from epoc_wizard.core.roster import lines as roster_lines
 from epoc_wizard.core.roster import report as roster_report
 from epoc_wizard.dates import business_date, cms_timezone, format_local
 from epoc_wizard.state.document import read_document, state_dir
-from epoc_wizard.words import HIDDEN, late_advice, printable
+from epoc_wizard.words import HIDDEN, fitted, late_advice, printable
 
 JSON_VERSION = 1
 
@@ -197,7 +197,12 @@ def _deadline(journey: dict[str, Any], now: dt.datetime) -> dict[str, Any] | Non
     from epoc_wizard.core.deadline import plan
 
     p = plan(journey, now) if isinstance(journey.get("deadline"), dict) else None
-    return p.as_json() if p else None
+    if p is None:
+        return None
+    out = p.as_json()
+    if journey.get("finished"):  # access reached: nothing left to do about it here
+        out["todo"] = []
+    return out
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -210,6 +215,11 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
         "login_due": sum(1 for r in rows if r["access"] and r["access"]["state"] != "ok"),
         "poc_at_risk": sum(
             1 for r in rows if r["deadline"] and not r["deadline"]["fits"] and not r["finished"]
+        ),
+        "poc_past_due": sum(
+            1
+            for r in rows
+            if r["deadline"] and r["deadline"]["days_left"] < 0 and not r["finished"]
         ),
     }
 
@@ -276,7 +286,19 @@ def render_text(
         f"{t['facilities']} facilit{'y' if t['facilities'] == 1 else 'ies'}, "
         f"{t['journeys']} journey{'s' if t['journeys'] != 1 else ''}: {t['done']} done, "
         f"{t['waiting']} waiting, {t['overdue']} overdue"
-        + (f", {t['login_due']} needing a login." if t["login_due"] else ".")
+        + (f", {t['login_due']} needing a login" if t["login_due"] else "")
+        + (
+            f", {t['poc_past_due']} plan{'s' if t['poc_past_due'] != 1 else ''} of "
+            "correction past the due date"
+            if t["poc_past_due"]
+            else ""
+        )
+        + (
+            f", {t['poc_at_risk'] - t['poc_past_due']} more at risk of missing it"
+            if t["poc_at_risk"] > t["poc_past_due"]
+            else ""
+        )
+        + "."
     )
     return "\n".join(out[1:] if out and out[0] == "" else out)
 
@@ -326,7 +348,9 @@ def _fit(line: str, width: int) -> str:
     import textwrap
 
     indent = " " * (len(line) - len(line.lstrip()) + 2)
-    return textwrap.fill(line, width, subsequent_indent=indent)
+    return textwrap.fill(
+        line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 def _facilities(journeys: dict[str, Any]) -> list[str]:
@@ -397,9 +421,11 @@ def main(as_json: bool, facility: str | None, *, schema: bool = False) -> int:
         print(
             render_json(rows, roster)
             if as_json
-            else render_text(rows, now, facility, _facilities(journeys)) + roster_text(roster)
+            else fitted(
+                render_text(rows, now, facility, _facilities(journeys)) + roster_text(roster)
+            )
         )
     if bad:
-        print(damaged_message(bad), file=sys.stderr)
+        print(fitted(damaged_message(bad), sys.stderr), file=sys.stderr)
         return 1
     return 0

@@ -4,7 +4,8 @@ No wizard logic lives here. Heavy modules are imported inside each command, so
 ``--help`` stays quick; ``status`` and ``--version`` do not even come here (see
 ``entry.py``). Everything a command prints goes through ``words.printable`` (``out``):
 flow files, the state file and the command line may hold terminal control sequences,
-which are shown, never obeyed (issue 12).
+which are shown, never obeyed (issue 12). In a terminal, ``out`` also breaks long lines
+between words to its width (``words.fitted``); piped, lines stay whole.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import typer.core
 
 from epoc_wizard import __version__
 from epoc_wizard.errors import Interrupted, WizardError
-from epoc_wizard.words import printable
+from epoc_wizard.words import fitted, printable
 
 app = typer.Typer(
     name="epoc-wizard",
@@ -60,9 +61,13 @@ QuietOpt = Annotated[
 ]
 
 
-def out(text: str) -> None:
-    """Print ``text`` (lines and tabs kept) with every control character shown visibly."""
-    print(printable(text, lines=True))
+def out(text: str, *, wrap: bool = True) -> None:
+    """Print ``text`` (lines and tabs kept) with every control character shown visibly,
+    each line broken between words to the terminal's width (``words.fitted``: never
+    inside a word or at a hyphen; piped, unchanged). ``wrap=False`` for what is a format
+    of its own (JSON, Markdown, HTML), printed as it is even in a terminal."""
+    text = printable(text, lines=True)
+    print(fitted(text) if wrap else text)
 
 
 def _version(value: bool) -> None:
@@ -325,7 +330,7 @@ def export(
     from epoc_wizard.app.journeys import normalize_facility
 
     record = make(build(), journey, normalize_facility(facility), fmt, output, blank, force=force)
-    out(record)
+    out(record, wrap=output is not None)  # the record itself is Markdown or HTML
 
 
 @app.command()
@@ -492,7 +497,9 @@ RosterAnswersOpt = Annotated[
     Path | None,
     typer.Option(
         "--answers",
-        help="Many entries at once, from a YAML or JSON file (see docs/roster.md).",
+        help="Many entries at once, from a YAML or JSON file: 'entries:' then one "
+        "'- {person: NAME, facility: CCN, role: ROLE, granted: DATE}' a line. A file in "
+        "the wrong form, or 'roster list' on an empty roster, shows a full example.",
         dir_okay=False,
     ),
 ]
@@ -507,7 +514,7 @@ def roster_list(
     from epoc_wizard.app.context import build
     from epoc_wizard.app.roster import listing
 
-    out(listing(build(), facility, as_json))
+    out(listing(build(), facility, as_json), wrap=not as_json)
 
 
 @roster_app.command("add")
@@ -655,10 +662,10 @@ def flows_list() -> None:
     from epoc_wizard.flowspec.outline import flow_status, moves
 
     for f in build().catalog.flows.values():
-        print(f"{printable(f.id):<16} {flow_status(f):<40} {printable(f.title)}")
-        print(f"{'':<16} {printable(f.summary)}")
+        out(f"{printable(f.id):<16} {flow_status(f):<40} {printable(f.title)}")
+        out(f"{'':<16} {printable(f.summary)}")
         for m in moves(f):
-            print(f"{'':<16} Moved: {printable(m)}")
+            out(f"{'':<16} Moved: {printable(m)}")
 
 
 @flows_app.command("show")

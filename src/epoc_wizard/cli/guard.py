@@ -17,13 +17,14 @@ import sys
 from collections.abc import Callable
 
 from epoc_wizard.errors import ExitStatus, Interrupted, WizardError
-from epoc_wizard.words import printable
+from epoc_wizard.words import fitted, printable
 
 
 def say(message: str) -> None:
     """Print a sentence to stderr, with anything that could drive the terminal shown
-    visibly instead (``words.printable``)."""
-    print(printable(message, lines=True), file=sys.stderr)
+    visibly instead (``words.printable``), broken between words to the terminal's width
+    when stderr is one (``words.fitted``)."""
+    print(fitted(printable(message, lines=True), sys.stderr), file=sys.stderr)
 
 
 def guarded(work: Callable[[], int | None]) -> int:

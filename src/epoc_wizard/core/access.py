@@ -42,6 +42,8 @@ def standing(access: Any, last_login: Any, today: dt.date) -> dict[str, Any] | N
         "what": str(access.get("what") or "your access"),
         "days": days,
         "last_login": since.isoformat(),
+        #: "login" when a login was recorded since the access was granted, else "granted".
+        "counted_from": "login" if login and login >= granted else "granted",
         "log_in_by": due.isoformat(),
         "state": "lapsed" if left < 0 else "soon" if left <= REMIND_DAYS else "ok",
         "renew": str(access.get("renew") or ""),
@@ -59,7 +61,12 @@ def sentence(s: dict[str, Any], journey_id: str) -> str:
             f"NOT LOGGED IN FOR {s['days']} DAYS: {s['what']} may have been revoked on "
             f"{when}. {s['renew']} {record}"
         ).replace("  ", " ")
-    since = f"{s['days']} days after your last login on {last.day} {last:%b} {last.year}"
+    since = (
+        f"{s['days']} days after the access was granted on {last.day} {last:%b} {last.year}, "
+        "with no login recorded since"
+        if s.get("counted_from") == "granted"
+        else f"{s['days']} days after your last login on {last.day} {last:%b} {last.year}"
+    )
     if s["state"] == "soon":
         return f"LOG IN SOON: by {when}, or {s['what']} may be revoked ({since}). {record}"
     return f"Log in by {when} to keep {s['what']} ({since}). {record}"

@@ -179,7 +179,12 @@ def _walk(
         if until is not None:
             if until < now:
                 overdue.append(item)
-            entry: dict[str, Any] = {"title": title, "until": end.isoformat()}
+            entry: dict[str, Any] = {
+                "title": title,
+                "until": end.isoformat(),
+                "estimate": bool(item.get("estimate")),
+                "step_id": str(item.get("step_id") or ""),
+            }
         else:
             entry = {
                 "title": title,
@@ -224,13 +229,23 @@ def _todo(p: Plan, journey: dict[str, Any], overdue: list[dict[str, Any]]) -> li
         return out
     if p.fits:
         return out
-    if answers.get("has_pso") in ("no", "not_sure") and not done("pso_missing"):
+    no_pso = answers.get("has_pso") in ("no", "not_sure")
+    if no_pso and answers.get("role_approved") is not True and not done("pso_missing"):
         out.append(
             Todo(
                 "Find your organization's Provider Security Official (PSO): no role is "
                 "approved without one, and the first PSO is approved by CMS. Ask "
                 "your administrator or corporate office who holds the role; if nobody does, "
                 "someone who works for you (not a vendor) requests it.",
+                ("mo-dhss-pso",),
+            )
+        )
+    elif no_pso and answers.get("role_approved") is not True:
+        out.append(
+            Todo(
+                "Your organization's first PSO waits for CMS's approval, and no role is "
+                "approved before it: ask the iQIES Service Center where it stands, and give "
+                "your PSO's name and your CCN.",
                 ("mo-dhss-pso",),
             )
         )
@@ -291,7 +306,7 @@ def plan_lines(d: dict[str, Any], journey_id: str = "JOURNEY") -> list[str]:
         else f"{POC_DAYS} calendar days after the CMS-2567 arrived"
     )
     out = [f"Plan of correction due {day(due)} ({when}; {basis})."]
-    if not is_business_day(due):
+    if left >= 0 and not is_business_day(due):
         out.append(
             "That is a weekend day or a federal holiday, when offices are closed: the "
             "letter governs, so check it, and aim for the working day before."
@@ -310,7 +325,13 @@ def plan_lines(d: dict[str, Any], journey_id: str = "JOURNEY") -> list[str]:
             longest = f" Longest wait ahead: {crit['title']}, {days} business days{whose}."
         elif crit:
             until = day(dt.date.fromisoformat(crit["until"]))
-            longest = f" Longest wait ahead: {crit['title']}, expected by {until}."
+            whose = (
+                " (the wizard's estimate; if you know better: epoc-wizard edit "
+                f"{journey_id} {crit.get('step_id') or 'STEP'} --value DAYS)"
+                if crit.get("estimate")
+                else ""
+            )
+            longest = f" Longest wait ahead: {crit['title']}, expected by {until}{whose}."
         verdict = "fits" if d["fits"] else "DOES NOT FIT"
         out.append(f"Access ready about {day(ready)}: the plan {verdict}.{longest}")
     out.extend(f"Do today: {t['text']}" for t in d["todo"])

@@ -310,8 +310,25 @@ def _ahead(flow: Flow, journey: Journey) -> list[Ahead]:
     wait with its due time, a flow's business-day wait, a step's estimate. Minute waits
     (an e-mail "within several minutes") do not move a due date and are left out."""
     out = []
+    mine = journey.deadline.estimates if journey.deadline else {}
     for step in visible_steps(flow, journey.answers):
         record = journey.record(step.id)
+        e = step.estimate
+        if record.status == "done" and e and e.runs == "after" and record.done_at:
+            # What the step set going (CMS approving a first PSO) runs on after it.
+            from epoc_wizard.dates import due_after
+
+            days = mine.get(step.id, e.business_days)
+            out.append(
+                Ahead(
+                    step_id=step.id,
+                    title=e.for_,
+                    until=due_after(record.done_at, business_days=days),
+                    estimate=True,
+                    late=e.why,
+                )
+            )
+            continue
         if record.status in ("done", "skipped"):
             continue
         if record.status == "waiting" and record.wait:

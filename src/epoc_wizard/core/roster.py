@@ -264,8 +264,46 @@ def add(
             f"{person['name']} works for a vendor, and a PSO must work for the provider, "
             f"not a vendor. {cite('mo-dhss-pso')}"
         )
+    if new and not said:
+        return out, f"Added {person['name']} (no role yet)."
     what = ", ".join(said) or "no change"
     return out, f"{'Added' if new else 'Updated'} {person['name']}: {what}."
+
+
+def lapse_note(raw: dict[str, Any], who: str, facility: str, role: str, today: dt.date) -> str:
+    """After ``add``: a sentence when the role, as now on the roster, is past its 60-day
+    date (an old grant date and no login recorded, or an old last login), so that the
+    person filling in the roster hears it at once; "" otherwise."""
+    key = find(raw, who)
+    if key is None:
+        return ""
+    person = raw["people"][key]
+    held = next(
+        (
+            r
+            for r in person.get("roles", [])
+            if r["facility"] == facility and key_for(r["role"]) == key_for(role_name(role))
+        ),
+        None,
+    )
+    if held is None:
+        return ""
+    h = _holder(key, person, held, today)
+    if h["access"] != "lapsed":
+        return ""
+    name = person["name"]
+    what = f"{h['role']} at {facility}"
+    if h["last_login"] is None:
+        since = long_date(dt.date.fromisoformat(h["granted"]))
+        start = f"No login recorded for {name} since {since}, when {what} was granted"
+    else:
+        last = long_date(dt.date.fromisoformat(h["last_login"]))
+        start = f"The last login recorded for {name} is {last}, more than {LAPSE_DAYS} days ago"
+    return (
+        f"{start}: by the {LAPSE_DAYS}-day rule the role may have lapsed; if {name} has "
+        f"logged in since, record it: epoc-wizard login {arg(name)} --date YEAR-MONTH-DAY "
+        f"{cite('qtso-iqies-inactive-2024')}"
+    )
 
 
 def update_person(
@@ -392,6 +430,41 @@ def record_login(raw: dict[str, Any], key: str, on: dt.date) -> dict[str, Any]:
     return out
 
 
+def overdue_at(raw: dict[str, Any], key: str, on: dt.date) -> list[tuple[str, dict[str, Any]]]:
+    """The person's held roles (facility, ``_holder`` row) whose 60-day date had passed
+    before a login ``on``, by the roster as it was before that login is recorded: iQIES
+    may have revoked them, and a login does not bring them back."""
+    person = raw["people"][key]
+    rows = [(r["facility"], _holder(key, person, r, on)) for r in person.get("roles", [])]
+    return [(ccn, h) for ccn, h in rows if h["access"] == "lapsed"]
+
+
+def revoked_note(name: str, rows: list[tuple[str, dict[str, Any]]]) -> str:
+    """What to say when a login comes after roles' 60-day dates (``overdue_at``)."""
+    if not rows:
+        return ""
+    held = "; ".join(
+        f"{h['role']} at {ccn} (log in was due by {day(dt.date.fromisoformat(h['log_in_by']))})"
+        for ccn, h in rows
+    )
+    one = len(rows) == 1
+    said = (
+        f"Before this login, {name} had gone more than {LAPSE_DAYS} days without one: "
+        f"{held}. iQIES may have revoked {'that role' if one else 'those roles'}, and a "
+        f"login does not bring {'it' if one else 'them'} back. The HARP account stays "
+        f"active: check in iQIES, and if {'the role is' if one else 'a role is'} gone, "
+        f"request it again. {cite('qtso-iqies-inactive-2024')}"
+    )
+    if any(h["pso"] for _, h in rows):
+        said += (
+            " A PSO role requested again needs a PSO's approval; where no other PSO with "
+            "current access is left, who approves it is not said on any page we could "
+            f"check: ask the iQIES Service Center ('epoc-wizard contacts iqies'). "
+            f"{cite('mo-dhss-pso')}"
+        )
+    return said
+
+
 def change_ownership(
     raw: dict[str, Any], ccn: str, on: dt.date, new_ccn: str | None
 ) -> dict[str, Any]:
@@ -465,35 +538,83 @@ def _holder(key: str, p: dict[str, Any], r: dict[str, Any], today: dt.date) -> d
     return row
 
 
+def unrecorded(h: dict[str, Any]) -> bool:
+    """A role past its 60-day date, counted from the day it was granted, with no login
+    recorded at all: the roster does not know whether the person logged in since (the
+    usual case when an organization first fills it in)."""
+    return h["access"] == "lapsed" and h["last_login"] is None
+
+
+def _login_command(names: list[str]) -> str:
+    who = arg(names[0]) if len(names) == 1 else "NAME"
+    return f"epoc-wizard login {who} --date YEAR-MONTH-DAY"
+
+
 def _coverage(ccn: str, holders: list[dict[str, Any]]) -> dict[str, Any]:
     psos = [h for h in holders if h["pso"] and h["state"] == "granted"]
-    active = sorted({h["person"] for h in psos if h["access"] != "lapsed"})
+    # A PSO with no login recorded is counted, and flagged: the roster cannot tell
+    # whether they logged in since; one whose recorded last login is too old is not.
+    active = sorted({h["person"] for h in psos if h["access"] != "lapsed" or unrecorded(h)})
+    unknown = sorted({h["person"] for h in psos if unrecorded(h)})
     lapsed = sorted({h["person"] for h in psos if h["access"] == "lapsed"} - set(active))
     asked = sorted({h["person"] for h in holders if h["pso"] and h["state"] == "requested"})
     flag = "none" if not active else "one" if len(active) == 1 else "ok"
-    if flag == "none":
+
+    def named(person: str) -> str:
+        return f"{person} (login not recorded)" if person in unknown else person
+
+    if flag == "none" and lapsed:
+        last = {h["person"]: h["last_login"] for h in psos}
+        gone = " and ".join(
+            f"{p} (last login recorded {long_date(dt.date.fromisoformat(last[p]))})" for p in lapsed
+        )
+        one = len(lapsed) == 1
+        advice = (
+            f"No PSO with current access on the roster for this facility: the PSO role of "
+            f"{gone} may have lapsed, after {LAPSE_DAYS} days without a login. If "
+            f"{'they have' if not one else lapsed[0] + ' has'} logged in since, record it: "
+            f"{_login_command(lapsed)}. If the role was revoked, the HARP account stays "
+            "active and the role is requested again in iQIES. Until a PSO has current "
+            "access, no request for this facility can be approved. Who approves a new PSO "
+            "when none is left is not said on any page we could check: ask the iQIES "
+            "Service Center ('epoc-wizard contacts iqies'). CMS highly recommends at least "
+            "two PSOs."
+        )
+        sources = ["mo-dhss-pso", "qtso-iqies-inactive-2024"]
+    elif flag == "none":
         advice = (
             "NO PSO on the roster for this facility. Nobody gets an iQIES role here until a "
             "Provider Security Official approves it. If the facility has a PSO, add them: "
             f"epoc-wizard roster add NAME --facility {ccn} --role PSO. If it has none, "
             "someone who works for the provider (not a vendor) requests the PSO role in "
-            "iQIES; CMS approves an organization's first PSO. CMS highly recommends at "
-            "least two."
+            "iQIES. CMS approves an organization's first PSO; if the organization had a PSO "
+            "who is gone, who approves a new one is not said on any page we could check: "
+            "ask the iQIES Service Center ('epoc-wizard contacts iqies'). CMS highly "
+            "recommends at least two."
         )
         sources = ["mo-dhss-pso"]
     elif flag == "one":
         one = active[0]
         advice = (
-            f"ONLY ONE PSO: {one}. If {one} is away, leaves or loses access, no request for "
-            "this facility can be approved; the only Security Official approves every "
-            "request. CMS highly recommends at least two: have a second person who works "
-            f"for the provider request the PSO role; {one} can approve it."
+            f"ONLY ONE PSO: {named(one)}. If {one} is away, leaves or loses access, no "
+            "request for this facility can be approved; the only Security Official approves "
+            "every request. CMS highly recommends at least two: have a second person who "
+            f"works for the provider request the PSO role; {one} can approve it."
         )
         sources = ["mo-dhss-pso", "qtso-so-manage-access"]
     else:
-        advice = f"PSOs: {', '.join(active)}."
+        advice = f"PSOs: {', '.join(named(p) for p in active)}."
         sources = ["mo-dhss-pso"]
-    if lapsed:
+    if unknown:
+        who = " and ".join(unknown)
+        advice += (
+            f" Counted, though no login is recorded: {who}. The PSO role was granted more "
+            f"than {LAPSE_DAYS} days ago, so it may have lapsed, and then this facility has "
+            "fewer PSOs than shown. Record the last login: "
+            f"{_login_command(unknown)}."
+        )
+        sources.append("qtso-iqies-inactive-2024")
+    if lapsed and flag != "none":
         advice += (
             f" Not counted: {', '.join(lapsed)} (no login for {LAPSE_DAYS} days, so the "
             "PSO role may have been revoked)."
@@ -504,10 +625,11 @@ def _coverage(ccn: str, holders: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "psos": active,
         "lapsed_psos": lapsed,
+        "login_not_recorded": unknown,
         "requested_psos": asked,
         "flag": flag,
         "advice": advice,
-        "sources": sources,
+        "sources": list(dict.fromkeys(sources)),
     }
 
 
@@ -538,6 +660,16 @@ def holder_sentence(h: dict[str, Any], ccn: str) -> str:
         if last and (granted is None or last >= granted)
         else f"the role was granted on {long_date(dt.date.fromisoformat(granted))}"
     )
+    if h["access"] == "lapsed" and last is None:
+        return (
+            f"NO LOGIN RECORDED: {who}: {h['role']}, granted "
+            f"{long_date(dt.date.fromisoformat(granted))}: "
+            f"no iQIES login is recorded since, so by the {LAPSE_DAYS}-day rule it may have "
+            f"lapsed (log in was due by {day(due)}). If {h['person']} has logged in since, "
+            f"record it: epoc-wizard login {arg(h['person'])} --date YEAR-MONTH-DAY. If not, "
+            "the HARP account stays active: log in to iQIES, and if the role is gone, "
+            "request it again."
+        )
     if h["access"] == "lapsed":
         return (
             f"NOT LOGGED IN FOR {LAPSE_DAYS} DAYS: {who}: {h['role']} may have been revoked "
@@ -736,9 +868,14 @@ def pso_leaving(raw: dict[str, Any], key: str, today: dt.date, facility: str | N
         waiting = [h for h in f["roles"] if h["state"] == "requested" and h["key"] != key]
         if waiting:
             asked = ", ".join(f"{h['person']} ({h['role']})" for h in waiting)
+            then = (
+                f"or ask {' or '.join(others)} to"
+                if others
+                else f"since no other PSO on the roster could approve them once {name} has gone"
+            )
             out.append(
                 f"  2. Requests waiting for a PSO here: {asked}. Approve them before {name} "
-                "goes, or tell the other PSO."
+                f"goes, {then}."
             )
         else:
             out.append("  2. No request is waiting for a PSO here on the roster.")

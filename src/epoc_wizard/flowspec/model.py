@@ -340,6 +340,11 @@ class Question(_Strict):
         from epoc_wizard.words import shown
 
         labels = {o.value: o.label for o in self.options or []}
+        if self.kind == "date" and isinstance(value, str) and value:
+            try:  # saved as YEAR-MONTH-DAY; read as people write it
+                return long_date(dt.date.fromisoformat(value))
+            except ValueError:
+                return value
         if isinstance(value, list):
             return shown([labels.get(v, v) for v in value])
         return shown(labels.get(value, value) if isinstance(value, str) else value)
@@ -373,6 +378,10 @@ class Estimate(_Strict):
     business_days: Annotated[int, Field(ge=1, le=60)]
     for_: Text = Field(alias="for")
     why: Text
+    #: ``step``: the time the step itself takes (over once it is done). ``after``: what the
+    #: step sets going takes this long after it is done (asking CMS to approve a first
+    #: PSO: the step is done when the request is made, the approval comes later).
+    runs: Literal["step", "after"] = "step"
 
 
 class Email(_Strict):

@@ -130,6 +130,11 @@ def build(flow: Flow, journey: Journey | None, now: dt.datetime) -> Record:
     subtitle.append(f"Record printed {format_local(now)} ({TIMES})")
     if journey.finished:
         subtitle.append(f"Finished {format_local(journey.finished)}")
+    if journey.deadline is not None and not journey.finished:
+        from epoc_wizard.core.deadline import lines, plan
+
+        p = plan(journey.model_dump(mode="json"), now)
+        subtitle += lines(p, journey.id) if p else []
     given = [
         (q.short_label, q.display(journey.answers[q.id]))
         for step in visible_steps(flow, journey.answers)

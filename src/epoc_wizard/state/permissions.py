@@ -28,6 +28,7 @@ from epoc_wizard.state.document import (
 )
 from epoc_wizard.state.finding import DAMAGED_GLOB, REPAIR, Finding
 from epoc_wizard.state.finding import quoted as _q
+from epoc_wizard.words import fitted, printable
 
 
 def _q_windows(path: Path) -> str:
@@ -106,7 +107,7 @@ def tell(note: str | None) -> None:
     """Show a note from ``secure_folder`` on stderr (where the store's notes go)."""
     if note:
         with contextlib.suppress(OSError, ValueError):
-            print(note, file=sys.stderr)
+            print(fitted(printable(note), sys.stderr), file=sys.stderr)
 
 
 def _under(path: Path, folder: Path) -> bool:

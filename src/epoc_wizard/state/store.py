@@ -67,6 +67,7 @@ from epoc_wizard.state.document import (
 from epoc_wizard.state.finding import REPAIR
 from epoc_wizard.state.lock import flock_within, lock_timeout, unlock
 from epoc_wizard.state.permissions import secure_folder, tell
+from epoc_wizard.words import fitted, printable
 
 if TYPE_CHECKING:
     from epoc_wizard.core.journey import Journey
@@ -396,12 +397,12 @@ class Store:
             if not self._said_no_backup:
                 self._said_no_backup = True
                 with contextlib.suppress(OSError, ValueError):
-                    print(
+                    note = (
                         f"Note: no backup ({BACKUP_FILE}) of the previous save could be kept "
                         f"in {self.directory} ({self.no_backup}). Your progress is saved; "
-                        "only the copy of the save before it is missing.",
-                        file=sys.stderr,
+                        "only the copy of the save before it is missing."
                     )
+                    print(fitted(printable(note), sys.stderr), file=sys.stderr)
         else:
             self.no_backup = None
 

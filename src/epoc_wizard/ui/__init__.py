@@ -12,7 +12,7 @@ from typing import Any, Literal, Protocol
 
 from epoc_wizard.core.answers import Checked
 from epoc_wizard.flowspec.model import Question, Step
-from epoc_wizard.words import printable
+from epoc_wizard.words import printable, wrapped
 
 Action = Literal[
     "done", "waiting", "later", "change", "back", "contacts", "links", "email", "ticket"
@@ -77,19 +77,5 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     starts with spaces (an item of a list) keeps them, and its wrapped lines go two
     further in; other lines are indented by ``indent``. A word longer than a line (a
     web address) is left whole rather than cut, so that it can be copied. Everything
-    is passed through ``printable`` first."""
-    import textwrap
-
-    out: list[str] = []
-    for line in printable(text, lines=True).split("\n"):
-        body = line.lstrip(" ")
-        lead = " " * (len(line) - len(body))
-        out += textwrap.wrap(
-            body,
-            max(width, len(lead or indent) + 10),
-            initial_indent=lead or indent,
-            subsequent_indent=lead + "  " if lead else indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        ) or [""]
-    return out
+    is passed through ``printable`` first (``words.wrapped`` does the breaking)."""
+    return wrapped(printable(text, lines=True), width, indent=indent, hang=indent).split("\n")

@@ -28,7 +28,7 @@ from epoc_wizard.core.answers import KEEP_IT
 from epoc_wizard.errors import UsageError, WizardError
 from epoc_wizard.flowspec.model import Question, Step
 from epoc_wizard.ui import Action, Validator
-from epoc_wizard.words import printable
+from epoc_wizard.words import fitted, printable
 
 #: The keys an answers file may have at the top.
 KEYS = ("answers", "done", "waiting", "flow", "facility", "facilities")
@@ -208,13 +208,11 @@ class Scripted:
             # A likely typing slip (admin@gmial.com): the file is taken at its word, since
             # nobody is there to answer "did you mean ...?"; the question goes to stderr.
             said = result.message.replace(KEEP_IT, "").strip()
-            print(
-                printable(
-                    f"Warning: {self.file.name}: '{question.id}' is kept as given "
-                    f"({result.value}). {said} If so, change it with 'epoc-wizard edit'."
-                ),
-                file=sys.stderr,
+            warning = printable(
+                f"Warning: {self.file.name}: '{question.id}' is kept as given "
+                f"({result.value}). {said} If so, change it with 'epoc-wizard edit'."
             )
+            print(fitted(warning, sys.stderr), file=sys.stderr)
             return result.value
         if not result.ok:
             raise WizardError(
