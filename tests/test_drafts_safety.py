@@ -313,7 +313,7 @@ def test_safe_names() -> None:
     assert safe_name(marked) != marked
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=120), st.text(max_size=120))
 def test_safe_name_is_safe_and_keeps_ids_apart(a: str, b: str) -> None:
     for raw in (a, b):

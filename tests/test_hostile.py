@@ -44,7 +44,7 @@ from epoc_wizard.flowspec.catalog import bundled_dir, load_catalog
 from epoc_wizard.state.document import journey_from, parse_document
 
 SETTINGS = settings(
-    max_examples=250,
+    max_examples=120,
     deadline=None,
     derandomize=True,
     database=None,

@@ -194,7 +194,7 @@ INSTANTS = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(INSTANTS)
 def test_fixed_rule_agrees_with_the_database_on_instants(instant: datetime) -> None:
     ours, real = instant.astimezone(USEastern()), instant.astimezone(NY)
@@ -208,7 +208,7 @@ def test_fixed_rule_agrees_with_the_database_on_instants(instant: datetime) -> N
     assert ours.astimezone(UTC) == instant
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.sampled_from(CHANGES),
     st.integers(min_value=-180, max_value=180),

@@ -86,7 +86,7 @@ def _valid(jid: str, entry: dict[str, Any]) -> bool:
     return journey.id == jid
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_entries())
 def test_status_calls_damaged_what_full_validation_refuses(
     case: tuple[str, dict[str, Any]],

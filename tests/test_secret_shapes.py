@@ -365,6 +365,8 @@ def test_plain_mode_never_repeats_a_refused_secret(
     assert prompts == ["Facility name: "] * 3  # nothing typed is offered back
     for secret in ("Tr0ub4dor", "&3", "987", "4329"):
         assert secret not in out
+    # The terminal's own echo cannot be erased without escape codes: the person is told.
+    assert " ".join(out.split()).count("clear the screen if others can see it") == 2
 
 
 @pytest.fixture
@@ -419,3 +421,12 @@ def test_a_secret_given_as_the_facility_is_not_repeated(wizard: Wizard, command:
     assert ran.returncode == 2
     assert "4329" not in ran.stdout + ran.stderr
     assert "not repeated" in ran.stderr
+
+
+def test_edit_offers_the_current_answer(
+    home: Path, journey: str, context: Callable[..., Context]
+) -> None:
+    from conftest import Person
+
+    said = edit(context(asker=Person("")), journey, "facility_name", None)
+    assert "Saved. Facility name: Sunny Acres Hospice" in said  # Enter kept it

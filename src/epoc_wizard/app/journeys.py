@@ -494,7 +494,13 @@ def edit(ctx: Context, journey_id: str, question_id: str, value: str | None) -> 
         old = journey.answers.get(question_id)
         if old is not None:
             ctx.view.info(f"Current answer: {question.display(old)}")
-        new = ctx.ask().ask(question, validator(question, journey.answers))
+        # The current answer is offered (Enter keeps it), as when going back in a session.
+        offered = (
+            question.model_copy(update={"default": old})
+            if isinstance(old, str | bool) and old != ""
+            else question
+        )
+        new = ctx.ask().ask(offered, validator(question, journey.answers))
     before = [s.id for s in engine.visible_steps(flow, journey.answers)]
     changed = engine.apply_answer(journey, question, new, ctx.now())
     changed = engine.summarize(flow, changed, ctx.now())

@@ -113,6 +113,13 @@ class PlainPrompter:
             # as a default: a refused secret is not printed again (no escape codes here,
             # so the terminal's own echo of the typed line cannot be cleared).
             _say(result.message)
+            if not question.secret and not result.value and raw.strip():
+                # A refusal that keeps nothing is one shaped like a secret: say what this
+                # mode cannot do, so the person can clear the screen if others see it.
+                _say(
+                    "What you typed is still on the screen above (plain mode cannot "
+                    "erase it): clear the screen if others can see it."
+                )
 
     def _pick_many(
         self,
