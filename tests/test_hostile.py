@@ -437,9 +437,9 @@ def test_zz_report_examples_run() -> None:
     """Not a check of the program: prints how many examples each test above ran."""
     print("\nhypothesis examples run: " + ", ".join(f"{k.strip()}={v}" for k, v in RUNS.items()))
     for name, least in (
-        ("checks: any text", 200),
-        ("checks: activation keys", 200),
+        ("checks: any text", SETTINGS.max_examples),
+        ("checks: activation keys", SETTINGS.max_examples),
         ("flow mutations", FLOW_MUTANTS),
-        ("state documents", 200),
+        ("state documents", SETTINGS.max_examples),
     ):
         assert RUNS[name] >= least or RUNS[name] == 0, (name, RUNS[name])  # 0: run alone
