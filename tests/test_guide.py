@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from epoc_wizard.app.context import Context
+from epoc_wizard.app.edit import edit
 from epoc_wizard.app.email import email as email_drafts
 from epoc_wizard.app.export import export
-from epoc_wizard.app.journeys import edit, run_journey_command
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.cli.guard import guarded
 from epoc_wizard.core import triage
 from epoc_wizard.core.triage import prefill

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from epoc_wizard.core import roster as rules
+from epoc_wizard.core import roster_report
 from epoc_wizard.state import repair
 from epoc_wizard.state.document import BACKUP_FILE, STATE_FILE, read_document
 from epoc_wizard.state.store import Store
@@ -157,9 +158,9 @@ def test_a_lapse_warning_before_day_60_and_revoked_after(
         granted=dt.date(2026, 6, 1),
         last_login=dt.date(2026, 10, 31),
     )
-    (h,) = rules.report(raw, dt.date.fromisoformat(today))["facilities"][0]["roles"]
+    (h,) = roster_report.report(raw, dt.date.fromisoformat(today))["facilities"][0]["roles"]
     assert (h["access"], h["days_left"], h["log_in_by"]) == (access, days_left, "2026-12-30")
-    said = rules.holder_sentence(h, "056304")
+    said = roster_report.holder_sentence(h, "056304")
     expected = {"ok": "Log in to iQIES by", "soon": "LOG IN SOON", "lapsed": "NOT LOGGED IN FOR"}
     assert said.startswith(expected[access]) or said.split(": ", 1)[1].startswith("Provider")
     assert expected[access] in said
@@ -167,14 +168,14 @@ def test_a_lapse_warning_before_day_60_and_revoked_after(
         assert "may have been revoked" in said and "request it again" in said
     # Neither a grant date nor a login: the wizard cannot say, and says whom to ask.
     raw, _ = rules.add(raw, "Bo", facility="056304", role="PBJ Viewer")
-    bo = rules.report(raw, TODAY)["facilities"][0]["roles"][1]
+    bo = roster_report.report(raw, TODAY)["facilities"][0]["roles"][1]
     assert (bo["person"], bo["state"], bo["access"], bo["log_in_by"]) == (
         "Bo",
         "granted",
         "unknown",
         None,
     )
-    assert "Ask Bo when they last logged in to iQIES" in rules.holder_sentence(bo, "056304")
+    assert "Ask Bo when they last logged in to iQIES" in roster_report.holder_sentence(bo, "056304")
 
 
 def test_status_warns_then_says_revoked_and_a_login_clears_it(

@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from epoc_wizard.app.context import Context
-from epoc_wizard.app.journeys import edit, run_journey_command
+from epoc_wizard.app.edit import edit
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.checks import (
     check_activation_key,
     check_cac_or_navigator_id,

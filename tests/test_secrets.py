@@ -29,7 +29,8 @@ import pytest
 import yaml
 
 from epoc_wizard.app.context import Context
-from epoc_wizard.app.journeys import edit, run_journey_command
+from epoc_wizard.app.edit import edit
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.core import engine
 from epoc_wizard.errors import Interrupted, WizardError
 from epoc_wizard.flowspec import conditions

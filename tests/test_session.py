@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from epoc_wizard.app.context import Context
-from epoc_wizard.app.journeys import edit, run_journey_command
+from epoc_wizard.app.edit import edit
+from epoc_wizard.app.journeys import run_journey_command
 from epoc_wizard.errors import Interrupted, JourneyChanged
 
 from conftest import STOP, Person, shown

@@ -14,7 +14,7 @@ from typing import Any
 from epoc_wizard import words
 from epoc_wizard.app.context import Context
 from epoc_wizard.app.granted import harp_of
-from epoc_wizard.core import engine
+from epoc_wizard.core import engine, roster_advice
 from epoc_wizard.core import roster as rules
 from epoc_wizard.core.access import standing
 from epoc_wizard.errors import StateError, UsageError
@@ -72,7 +72,7 @@ def _roster_too(ctx: Context, harp: str | None, day: dt.date) -> str:
         return ""
     saved, overdue = _record(ctx, key, day)
     name = saved["people"][key]["name"]
-    note = rules.revoked_note(name, overdue)
+    note = roster_advice.revoked_note(name, overdue)
     return f" Recorded on the access roster for {name} too." + (f" {note}" if note else "")
 
 
@@ -84,7 +84,7 @@ def _record(
     overdue: list[tuple[str, dict[str, Any]]] = []
 
     def change(raw: dict[str, Any]) -> dict[str, Any]:
-        overdue[:] = rules.overdue_at(raw, key, day)
+        overdue[:] = roster_advice.overdue_at(raw, key, day)
         return rules.record_login(raw, key, day)
 
     saved: dict[str, Any] = ctx.store.update_roster(change)
@@ -109,7 +109,7 @@ def _person(ctx: Context, key: str, day: dt.date) -> str:
         )
     else:
         keep = " No role is held on the roster yet, so nothing lapses."
-    note = rules.revoked_note(name, overdue)
+    note = roster_advice.revoked_note(name, overdue)
     return (
         f"Saved: {name} logged in to iQIES on {long_date(day)}{earlier}."
         + (f" {note}" if note else "")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from epoc_wizard.app.context import Context
 from epoc_wizard.core import roster as rules
+from epoc_wizard.core import roster_advice, roster_report
 from epoc_wizard.errors import StateError, UsageError
 from epoc_wizard.words import long_date
 
@@ -263,7 +264,7 @@ def add(ctx: Context, entry: dict[str, Any], answers: Path | None) -> str:
     for kwargs in checked:
         if "role" in kwargs:
             who = kwargs.get("harp_user_id") or kwargs["name"]
-            note = rules.lapse_note(saved, who, kwargs["facility"], kwargs["role"], now)
+            note = roster_advice.lapse_note(saved, who, kwargs["facility"], kwargs["role"], now)
             if note and note not in said:
                 said.append(note)
     return "\n".join(said) + "\nSee the roster with: epoc-wizard roster list"
@@ -351,7 +352,7 @@ def approve(ctx: Context, who: str, facility: str, role: str | None, on: str | N
 def listing(ctx: Context, facility: str | None, as_json: bool) -> str:
     """``roster list``: the people, and per facility the roles, lapse dates and coverage."""
     ccn = _ccn(facility) if facility else None
-    rep = rules.report(ctx.store.roster(), today(ctx), ccn)
+    rep = roster_report.report(ctx.store.roster(), today(ctx), ccn)
     if as_json:
         return json.dumps(rep, indent=2, ensure_ascii=True)
     if not rep["facilities"] and not rep["people"]:
@@ -383,7 +384,7 @@ def listing(ctx: Context, facility: str | None, as_json: bool) -> str:
             bits.append(f"facilities {', '.join(p['facilities'])}")
         out.append("  " + "; ".join(bits))
     out.append("")
-    out.extend(rules.lines(rep))
+    out.extend(roster_report.lines(rep))
     return "\n".join(out)
 
 
@@ -394,7 +395,9 @@ def pso_leaving(ctx: Context, who: str, facility: str | None) -> str:
     if key is None:
         raise UsageError(rules.not_on_roster(who, raw))
     try:
-        lines = rules.pso_leaving(raw, key, today(ctx), _ccn(facility) if facility else None)
+        lines = roster_advice.pso_leaving(
+            raw, key, today(ctx), _ccn(facility) if facility else None
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     name = raw["people"][key]["name"]
@@ -414,7 +417,7 @@ def ownership(ctx: Context, facility: str, new_ccn: str | None, same: bool) -> s
         raise UsageError("--new-ccn is the same as the old CCN: use --same-ccn.")
     now = today(ctx)
     _apply(ctx, lambda raw: rules.change_ownership(raw, ccn, now, new))
-    return "\n".join(rules.ownership_advice(ccn, new))
+    return "\n".join(roster_advice.ownership_advice(ccn, new))
 
 
 def request(

@@ -26,8 +26,8 @@ import sys
 from typing import Any
 
 from epoc_wizard.core.access import sentence, standing
-from epoc_wizard.core.roster import lines as roster_lines
-from epoc_wizard.core.roster import report as roster_report
+from epoc_wizard.core.roster_report import lines as roster_lines
+from epoc_wizard.core.roster_report import report as roster_report
 from epoc_wizard.dates import business_date, cms_timezone, format_local
 from epoc_wizard.state.document import read_document, state_dir
 from epoc_wizard.words import HIDDEN, fitted, late_advice, printable
@@ -364,7 +364,7 @@ def _facilities(journeys: dict[str, Any]) -> list[str]:
 
 
 def roster_text(roster: dict[str, Any]) -> str:
-    """The access roster under the journeys (``core/roster.py``), when it has anything."""
+    """The access roster under the journeys (``core/roster_report.py``), when it has anything."""
     if not roster["facilities"]:
         return ""
     width = shutil.get_terminal_size((100, 24)).columns

@@ -2,7 +2,9 @@
 
 No wizard logic lives here. Heavy modules are imported inside each command, so
 ``--help`` stays quick; ``status`` and ``--version`` do not even come here (see
-``entry.py``). Everything a command prints goes through ``words.printable`` (``out``):
+``entry.py``). The ``roster`` commands are in ``roster.py``, added here as a group; the
+options several commands share, and ``out``, are in ``shared.py``. Everything a command
+prints goes through ``words.printable`` (``out``):
 flow files, the state file and the command line may hold terminal control sequences,
 which are shown, never obeyed (issue 12). In a terminal, ``out`` also breaks long lines
 between words to its width (``words.fitted``); piped, lines stay whole.
@@ -18,8 +20,10 @@ import typer
 import typer.core
 
 from epoc_wizard import __version__
+from epoc_wizard.cli.roster import roster_app
+from epoc_wizard.cli.shared import AnswersOpt, FacilityOpt, PlainOpt, QuietOpt, out
 from epoc_wizard.errors import Interrupted, WizardError
-from epoc_wizard.words import fitted, printable
+from epoc_wizard.words import printable
 
 app = typer.Typer(
     name="epoc-wizard",
@@ -34,40 +38,7 @@ flows_app = typer.Typer(
     help="List, show and check flow files.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(flows_app, name="flows")
-
-AnswersOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--answers", help="Answer from a YAML or JSON file instead of the keyboard.", dir_okay=False
-    ),
-]
-FacilityOpt = Annotated[
-    str | None,
-    typer.Option("--facility", help="The facility's CCN (6 characters), to keep facilities apart."),
-]
-PlainOpt = Annotated[
-    bool,
-    typer.Option(
-        "--plain", help="Numbered choices and no colour, for screen readers (also NO_COLOR)."
-    ),
-]
-QuietOpt = Annotated[
-    bool,
-    typer.Option(
-        "--quiet",
-        help="With --answers: print one line per journey (per facility in a batch) "
-        "instead of every step.",
-    ),
-]
-
-
-def out(text: str, *, wrap: bool = True) -> None:
-    """Print ``text`` (lines and tabs kept) with every control character shown visibly,
-    each line broken between words to the terminal's width (``words.fitted``: never
-    inside a word or at a hyphen; piped, unchanged). ``wrap=False`` for what is a format
-    of its own (JSON, Markdown, HTML), printed as it is even in a terminal."""
-    text = printable(text, lines=True)
-    print(fitted(text) if wrap else text)
+app.add_typer(roster_app, name="roster")  # cli/roster.py
 
 
 def _version(value: bool) -> None:
@@ -388,7 +359,7 @@ def edit(
 ) -> None:
     """Change one earlier answer; the steps that depend on it follow."""
     from epoc_wizard.app.context import build
-    from epoc_wizard.app.journeys import edit as change
+    from epoc_wizard.app.edit import edit as change
 
     if value is not None and not _is_text(value):
         raise WizardError(
@@ -462,197 +433,6 @@ def sources() -> None:
     from epoc_wizard.app.sources import listing
 
     out(listing(build().catalog))
-
-
-# --- the access roster (app/roster.py) ---------------------------------------------------
-
-roster_app = typer.Typer(
-    help="The access roster: who holds which iQIES role at which facility, PSO coverage, "
-    "requests waiting for a PSO.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(roster_app, name="roster")
-PersonArg = Annotated[
-    str, typer.Argument(help="The person: name or initials, or their HARP user ID.")
-]
-RoleOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--role",
-        help="The iQIES role as iQIES names it, e.g. 'Provider ePOC Administrator', "
-        "'PBJ Submitter (Provider or Vendor)', or PSO for Provider Security Official.",
-    ),
-]
-HarpOpt = Annotated[
-    str | None,
-    typer.Option("--harp-user-id", help="The person's HARP user ID (never the password)."),
-]
-EmailOpt = Annotated[str | None, typer.Option("--email", help="The person's work e-mail.")]
-WorksForOpt = Annotated[
-    str | None,
-    typer.Option("--works-for", help="provider, corporate or vendor (a vendor cannot be a PSO)."),
-]
-RosterAnswersOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--answers",
-        help="Many entries at once, from a YAML or JSON file: 'entries:' then one "
-        "'- {person: NAME, facility: CCN, role: ROLE, granted: DATE}' a line. A file in "
-        "the wrong form, or 'roster list' on an empty roster, shows a full example.",
-        dir_okay=False,
-    ),
-]
-
-
-@roster_app.command("list")
-def roster_list(
-    facility: FacilityOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-) -> None:
-    """The people, and per facility: roles, who must log in by when, PSO coverage."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import listing
-
-    out(listing(build(), facility, as_json), wrap=not as_json)
-
-
-@roster_app.command("add")
-def roster_add(
-    person: Annotated[
-        str | None, typer.Argument(help="The person: name or initials.", show_default=False)
-    ] = None,
-    facility: FacilityOpt = None,
-    facility_name: Annotated[
-        str | None, typer.Option("--facility-name", help="The facility's name.")
-    ] = None,
-    role: RoleOpt = None,
-    harp_user_id: HarpOpt = None,
-    email: EmailOpt = None,
-    works_for: WorksForOpt = None,
-    granted: Annotated[
-        str | None,
-        typer.Option("--granted", help="The day the role was approved (YEAR-MONTH-DAY)."),
-    ] = None,
-    requested: Annotated[
-        bool, typer.Option("--requested", help="The role is requested, not approved yet.")
-    ] = False,
-    last_login: Annotated[
-        str | None, typer.Option("--last-login", help="The person's last iQIES login.")
-    ] = None,
-    answers: RosterAnswersOpt = None,
-) -> None:
-    """Add a person, a facility or a role held there (or update them)."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import add
-
-    entry = {
-        "person": person,
-        "facility": facility,
-        "facility_name": facility_name,
-        "role": role,
-        "harp_user_id": harp_user_id,
-        "email": email,
-        "works_for": works_for,
-        "granted": granted,
-        "requested": requested,
-        "last_login": last_login,
-    }
-    out(add(build(), entry, answers))
-
-
-@roster_app.command("change")
-def roster_change(
-    person: PersonArg,
-    name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
-    harp_user_id: HarpOpt = None,
-    email: EmailOpt = None,
-    works_for: WorksForOpt = None,
-) -> None:
-    """Change a person's name, HARP user ID, e-mail or employer."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import change
-
-    details = {"name": name, "harp_user_id": harp_user_id, "email": email, "works_for": works_for}
-    out(change(build(), person, details))
-
-
-@roster_app.command("remove")
-def roster_remove(
-    person: Annotated[
-        str | None, typer.Argument(help="The person; omit with --facility to remove a facility.")
-    ] = None,
-    facility: FacilityOpt = None,
-    role: RoleOpt = None,
-    answers: RosterAnswersOpt = None,
-) -> None:
-    """Remove a person, their roles at one facility (--facility), one role, or a facility."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import remove
-
-    out(remove(build(), person, facility, role, answers))
-
-
-@roster_app.command("request")
-def roster_request(
-    person: PersonArg,
-    facility: Annotated[
-        list[str],
-        typer.Option("--facility", help="A facility's CCN; repeat for each facility."),
-    ],
-    role: Annotated[str, typer.Option("--role", help="The iQIES role requested.")],
-    harp_user_id: HarpOpt = None,
-    email: EmailOpt = None,
-    works_for: WorksForOpt = None,
-) -> None:
-    """A role requested at one or many facilities: an e-mail drafted to each one's PSO."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import request
-
-    details = {"harp_user_id": harp_user_id, "email": email, "works_for": works_for}
-    out(request(build(), person, facility, role, details))
-
-
-@roster_app.command("approve")
-def roster_approve(
-    person: PersonArg,
-    facility: Annotated[str, typer.Option("--facility", help="The facility's CCN.")],
-    role: RoleOpt = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="The day it was approved; today if omitted.")
-    ] = None,
-) -> None:
-    """A PSO approved the person's request at a facility."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import approve
-
-    out(approve(build(), person, facility, role, date))
-
-
-@roster_app.command("pso-leaving")
-def roster_pso_leaving(person: PersonArg, facility: FacilityOpt = None) -> None:
-    """The checklist before a Provider Security Official leaves."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import pso_leaving
-
-    out(pso_leaving(build(), person, facility))
-
-
-@roster_app.command("ownership")
-def roster_ownership(
-    ccn: Annotated[str, typer.Argument(help="The facility's CCN before the change.")],
-    new_ccn: Annotated[
-        str | None, typer.Option("--new-ccn", help="The new CCN, if the facility got one.")
-    ] = None,
-    same_ccn: Annotated[
-        bool, typer.Option("--same-ccn", help="The facility kept its CCN.")
-    ] = False,
-) -> None:
-    """A change of ownership: what it means for iQIES access, recorded on the roster."""
-    from epoc_wizard.app.context import build
-    from epoc_wizard.app.roster import ownership
-
-    out(ownership(build(), ccn, new_ccn, same_ccn))
 
 
 @flows_app.command("list")
