@@ -52,6 +52,8 @@ __all__ = [
     "CMS_TIMEZONE_NAME",
     "USEastern",
     "add_business_days",
+    "as_date",
+    "as_time",
     "business_date",
     "business_days_between",
     "cms_timezone",
@@ -301,6 +303,31 @@ def due_after(
         return datetime.combine(due_day, _END_OF_BUSINESS_DAY, tzinfo=eastern)
     delta = timedelta(minutes=amount) if name == "minutes" else timedelta(hours=amount)
     return (start.astimezone(UTC) + delta).astimezone(start.tzinfo)
+
+
+def as_date(value: object) -> date | None:
+    """A saved date (a date, a time, or its ISO text) as a date; None for anything else,
+    so that readers of the state file (``status`` among them) never fail on one."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def as_time(value: object) -> datetime | None:
+    """A saved time with its offset (or its ISO text); None for anything else, a time
+    without an offset included."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
+    try:
+        t = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return t if t is not None and t.tzinfo is not None else None
 
 
 def is_overdue(due: datetime, now: datetime) -> bool:

@@ -28,25 +28,17 @@ from typing import Any
 from epoc_wizard.core.access import sentence, standing
 from epoc_wizard.core.roster_report import lines as roster_lines
 from epoc_wizard.core.roster_report import report as roster_report
-from epoc_wizard.dates import business_date, cms_timezone, format_local
+from epoc_wizard.dates import as_time, business_date, cms_timezone, format_local
 from epoc_wizard.state.document import read_document, state_dir
 from epoc_wizard.words import HIDDEN, fitted, late_advice, printable
 
 JSON_VERSION = 1
 
 
-def _time(value: Any) -> dt.datetime | None:
-    try:
-        t = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    return t if t is not None and t.tzinfo is not None else None
-
-
 def _instant(value: Any) -> str | None:
     """A saved time as ISO 8601 in the business calendar (US Eastern), so its date is the
     one the text shows, wherever the computer is and whatever offset was saved (issue 15)."""
-    t = _time(value)
+    t = as_time(value)
     return t.astimezone(cms_timezone()).isoformat() if t is not None else None
 
 
@@ -77,7 +69,7 @@ def damaged(journeys: dict[str, dict[str, Any]]) -> list[str]:
         for jid, j in journeys.items()
         if j.get("id") != jid
         or not isinstance(j.get("flow"), str)
-        or not all(_time(j.get(k)) for k in ("created", "updated"))
+        or not all(as_time(j.get(k)) for k in ("created", "updated"))
         or not isinstance(j.get("answers", {}), dict)
         or not all(
             isinstance(r, dict) and r.get("status", "pending") in _STATUSES
@@ -106,7 +98,7 @@ def journey_rows(
         wait = record.get("wait") if record.get("status") == "waiting" else None
         waiting = None
         if isinstance(wait, dict):
-            due = _time(wait.get("due"))
+            due = as_time(wait.get("due"))
             overdue = bool(due and now > due)
             waiting = {
                 "for": _str(wait.get("wait_for")),
@@ -305,7 +297,7 @@ def render_text(
 
 def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
     done, total = r["progress"]["done"], r["progress"]["total"]
-    updated = _time(r["updated"])
+    updated = as_time(r["updated"])
     head = f"  {r['id']}  {r['flow_title'] or r['flow']}  {done}/{total} steps" + (
         f"  last activity {format_local(updated)}" if updated else ""
     )
@@ -317,7 +309,7 @@ def _row_text(r: dict[str, Any], now: dt.datetime, width: int) -> str:
         lines.append(f"    {label}: {r['current_step']['title']}")
     w = r["waiting"]
     if w:
-        since, due = _time(w["since"]), _time(w["due"])
+        since, due = as_time(w["since"]), as_time(w["due"])
         if since and due:
             from epoc_wizard.dates import describe_wait
 

@@ -12,18 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from epoc_wizard.dates import as_date
+
 #: How many days before the date ``status`` starts to remind (our choice, not CMS's).
 REMIND_DAYS = 14
-
-
-def as_date(value: Any) -> dt.date | None:
-    """A date, from a date or its ISO text; None for anything else."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def standing(access: Any, last_login: Any, today: dt.date) -> dict[str, Any] | None:

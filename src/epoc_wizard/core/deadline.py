@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from epoc_wizard.dates import as_date, as_time
 from epoc_wizard.words import day
 
 #: Calendar days from receiving the CMS-2567 to the plan of correction's due date.
@@ -45,34 +46,13 @@ CITES = {
 }
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-
-
-def _time(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else None
-    try:
-        t = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    return t if t is not None and t.tzinfo is not None else None
-
-
 def poc_due(received: Any, letter_due: Any) -> tuple[dt.date, str] | None:
     """The due date and how it was found ("letter" or "received"), or None if neither
     date is known. The date printed on the letter wins."""
-    letter = _date(letter_due)
+    letter = as_date(letter_due)
     if letter is not None:
         return letter, "letter"
-    arrived = _date(received)
+    arrived = as_date(received)
     if arrived is not None:
         return arrived + dt.timedelta(days=POC_DAYS), "received"
     return None
@@ -153,7 +133,7 @@ def schedule(journey: dict[str, Any], now: dt.datetime) -> list[tuple[dict[str, 
     for item in ahead if isinstance(ahead, list) else []:
         if not isinstance(item, dict):
             continue
-        until = _time(item.get("until"))
+        until = as_time(item.get("until"))
         if until is not None:
             cursor = max(cursor, _eastern_date(until))
         else:
@@ -175,7 +155,7 @@ def _walk(
     overdue: list[dict[str, Any]] = []
     for item, end in schedule(journey, now):
         title = str(item.get("title") or item.get("step_id") or "a wait")
-        until = _time(item.get("until"))
+        until = as_time(item.get("until"))
         if until is not None:
             if until < now:
                 overdue.append(item)
@@ -210,7 +190,7 @@ def _todo(p: Plan, journey: dict[str, Any], overdue: list[dict[str, Any]]) -> li
 
     out: list[Todo] = []
     deadline = journey.get("deadline")
-    arrived = _date(deadline.get("received")) if isinstance(deadline, dict) else None
+    arrived = as_date(deadline.get("received")) if isinstance(deadline, dict) else None
     if arrived is not None and arrived > p.today:
         out.append(
             Todo(

@@ -35,7 +35,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from epoc_wizard.core.access import as_date
+from epoc_wizard.dates import as_date
 from epoc_wizard.words import long_date
 
 #: Days without an iQIES login after which roles are revoked (QTSO, 20 May 2024).

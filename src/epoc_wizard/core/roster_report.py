@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from epoc_wizard.core.access import as_date, standing
+from epoc_wizard.core.access import standing
 from epoc_wizard.core.roster import (
     CITES,
     LAPSE_DAYS,
@@ -24,6 +24,7 @@ from epoc_wizard.core.roster import (
     problem,
     waiting,
 )
+from epoc_wizard.dates import as_date
 from epoc_wizard.words import day, long_date
 
 
